@@ -1,0 +1,3 @@
+from trilingual.cli import main
+
+main()

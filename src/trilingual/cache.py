@@ -1,0 +1,67 @@
+"""A local cache of parse and status results, keyed by content hashes.
+
+Keys are made from the hashes of every input file (and the tool version), so
+an entry can only ever be found for exactly the bytes it was computed from: a
+stale cache costs time, never a wrong answer. The file lives in
+`.trilingual/cache` and is safe to delete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from trilingual import __version__
+from trilingual.files import STATE_DIR, atomic_write
+
+_FORMAT = ("trilingual-cache", 1, __version__)
+
+
+class Cache:
+    def __init__(self, root: Path | None) -> None:
+        self.path = root / STATE_DIR / "cache" if root is not None else None
+        self._old: dict[tuple[str, str], Any] | None = None
+        self._used: dict[tuple[str, str], Any] = {}
+        self._dirty = False
+
+    def _load(self) -> dict[tuple[str, str], Any]:
+        if self._old is None:
+            self._old = {}
+            if self.path is not None and self.path.is_file():
+                # A damaged or foreign cache is only a slower run.
+                with contextlib.suppress(Exception):
+                    with open(self.path, "rb") as handle:
+                        fmt, data = pickle.load(handle)
+                    if fmt == _FORMAT and isinstance(data, dict):
+                        self._old = data
+        return self._old
+
+    def get(self, kind: str, key: str) -> Any:
+        k = (kind, key)
+        if k in self._used:
+            return self._used[k]
+        value = self._load().get(k)
+        if value is not None:
+            self._used[k] = value
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        self._used[(kind, key)] = value
+        self._dirty = True
+
+    def save(self, complete: bool = False) -> None:
+        """Write the cache back.
+
+        After a run that looked at every file (`complete`), only the entries it
+        used are kept, so the cache does not grow with every edit ever made.
+        """
+        if self.path is None or not (self._dirty or complete):
+            return
+        old = self._load()
+        if complete and not self._dirty and len(old) == len(self._used):
+            return
+        data = dict(self._used) if complete else {**old, **self._used}
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, pickle.dumps((_FORMAT, data), protocol=pickle.HIGHEST_PROTOCOL))

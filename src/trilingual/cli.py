@@ -1,0 +1,359 @@
+"""The command line: parse options, call the core, render its results.
+
+Exit codes: 0 success; 1 a check or gate found problems (or a conflict was
+kept); 2 usage or input error. Every reporting command has --json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from trilingual import __version__
+from trilingual.errors import TrilingualError
+
+app = typer.Typer(
+    name="trilingual",
+    help="Track briefings across Belarusian, Russian and English: catalogs, status, staleness, diffs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+JSON_SCHEMA = 1
+
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+Slugs = Annotated[list[str] | None, typer.Argument(help="Briefing slugs (default: all).", show_default=False)]
+Langs = Annotated[
+    list[str] | None, typer.Option("--lang", "-l", help="Only this language (repeatable).", show_default=False)
+]
+States = Annotated[
+    list[str] | None,
+    typer.Option("--state", "-s", help="Only this state (repeatable, or comma-separated).", show_default=False),
+]
+Edition = Annotated[
+    str | None, typer.Option("--edition", "-e", help="Only this edition (ISO week, e.g. 2023-W09).", show_default=False)
+]
+
+_root_dir: Path = Path(".")
+
+
+@app.callback()
+def _main(
+    directory: Annotated[Path, typer.Option("--directory", "-C", help="Run as if started in this folder.")] = Path("."),
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    global _root_dir
+    _root_dir = directory
+    if version:
+        typer.echo(f"trilingual {__version__}")
+        raise typer.Exit(0)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Turn the core's errors into one line on stderr and the documented exit code."""
+    try:
+        yield
+    except TrilingualError as exc:
+        fail(str(exc) if str(exc).split(":", 1)[0].strip() else f"trilingual: {exc}", exc.exit_code)
+    except KeyboardInterrupt:
+        fail("trilingual: interrupted", 130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise typer.Exit(0) from None
+
+
+def _config() -> Any:
+    from trilingual.config import load_config
+
+    return load_config(_root_dir)
+
+
+def emit_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:  # type: ignore[assignment]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers)] + [line(r) for r in rows])
+
+
+# --- init ------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder of the new content repository.")] = Path("."),
+    name: Annotated[str | None, typer.Option(help="Project name (default: the folder's name).")] = None,
+    languages: Annotated[str, typer.Option(help="Comma-separated language codes.")] = "be,ru,en",
+) -> None:
+    """Create a content repository: trilingual.toml, content/ and locale/ folders."""
+    from trilingual.config import check_language
+    from trilingual.scaffold import init as do_init
+
+    with reporting():
+        langs = tuple(x.strip() for x in languages.split(",") if x.strip())
+        for lang in langs:
+            check_language(lang)
+        target = directory if directory.is_absolute() else _root_dir / directory
+        created = do_init(target, name, langs)
+    for path in created:
+        typer.echo(f"created {path.relative_to(target.resolve()) if path != target.resolve() else path}")
+    typer.echo("Write briefings under content/<lang>/<slug>.md, then run 'trilingual update'.")
+
+
+# --- update ----------------------------------------------------------------
+
+
+@app.command()
+def update(slugs: Slugs = None, lang: Langs = None, edition: Edition = None, as_json: Json = False) -> None:
+    """Bring catalogs and translated Markdown in step with the originals.
+
+    Hand edits to translated Markdown are taken into the catalogs as human
+    translations; where the catalog changed the same unit too, both texts are
+    kept and the conflict is reported (exit 1). A second run changes nothing.
+    """
+    from trilingual.repository import Selection
+    from trilingual.updating import update as do_update
+
+    with reporting():
+        config = _config()
+        report = do_update(config, Selection(tuple(slugs or ()), tuple(lang or ()), (), edition))
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "translations": report.translations,
+                "changed": report.changed,
+                "written": list(report.written),
+                "adopted": report.adopted,
+                "conflicts": [c.__dict__ for c in report.conflicts],
+            }
+        )
+    else:
+        for path in report.written:
+            typer.echo(f"wrote {path}")
+        summary = f"{report.changed} of {report.translations} translations updated, {len(report.written)} files written"
+        if report.adopted:
+            summary += f", {report.adopted} units taken from hand-edited Markdown"
+        typer.echo(summary if report.written else f"{report.translations} translations up to date, nothing written")
+        for c in report.conflicts:
+            typer.echo(
+                f"{c.path}:{c.line}: conflict: the catalog and the Markdown both changed this {c.slug} unit; both kept",
+                err=True,
+            )
+    if report.conflicts:
+        raise typer.Exit(1)
+
+
+# --- status / check ----------------------------------------------------------
+
+_STATE_COLOURS = {
+    "source": "blue",
+    "missing": "red",
+    "partial": "yellow",
+    "draft": "cyan",
+    "stale": "magenta",
+    "complete": "green",
+    "published": "bright_green",
+}
+
+
+def _collect(
+    slugs: list[str] | None, lang: list[str] | None, state: list[str] | None, edition: str | None
+) -> list[Any]:
+    from trilingual.repository import Selection
+    from trilingual.status import collect, parse_states
+
+    config = _config()
+    sel = Selection(tuple(slugs or ()), tuple(lang or ()), parse_states(state or []), edition)
+    return collect(config, sel)
+
+
+@app.command()
+def status(
+    slugs: Slugs = None,
+    lang: Langs = None,
+    state: States = None,
+    edition: Edition = None,
+    as_json: Json = False,
+) -> None:
+    """One table, briefing x language: state, segments and words done, original, edition."""
+    with reporting():
+        rows = _collect(slugs, lang, state, edition)
+    counts = Counter(r.state.value for r in rows)
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "translations": [r.to_json() for r in rows],
+                "summary": dict(sorted(counts.items())),
+            }
+        )
+        return
+    if not rows:
+        typer.echo("no briefings match")
+        return
+    colour = sys.stdout.isatty()
+    table_rows = []
+    for r in rows:
+        table_rows.append(
+            [
+                r.slug,
+                r.lang,
+                r.state.value,
+                f"{r.units.done}/{r.units.total}",
+                f"{r.words.done}/{r.words.total}",
+                r.original,
+                r.edition,
+                _notes(r),
+            ]
+        )
+    text = _table(
+        ["BRIEFING", "LANG", "STATE", "SEGMENTS", "WORDS", "ORIGINAL", "EDITION", "NOTES"], table_rows, {3, 4}
+    )
+    lines = text.split("\n")
+    typer.echo(lines[0])
+    for r, line in zip(rows, lines[1:], strict=True):
+        if colour:
+            line = line.replace(
+                f"  {r.state.value}", "  " + typer.style(r.state.value, fg=_STATE_COLOURS[r.state.value]), 1
+            )
+        typer.echo(line)
+    typer.echo("")
+    typer.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _order(kv[0]))))
+
+
+def _order(state: str) -> int:
+    return list(_STATE_COLOURS).index(state)
+
+
+def _notes(r: Any) -> str:
+    notes = []
+    if r.stale:
+        notes.append(f"{r.stale} stale")
+    if r.fuzzy - r.stale:
+        machine = f", {r.machine} machine" if r.machine else ""
+        notes.append(f"{r.fuzzy - r.stale} fuzzy{machine}")
+    if r.conflicts:
+        notes.append(f"{r.conflicts} conflict{'s' if r.conflicts > 1 else ''}")
+    return "; ".join(notes)
+
+
+@app.command()
+def check(
+    slugs: Slugs = None,
+    lang: Langs = None,
+    state: States = None,
+    edition: Edition = None,
+    as_json: Json = False,
+) -> None:
+    """Exit 0 when every selected translation is complete (or published), 1 otherwise."""
+    from trilingual.status import FINISHED
+
+    with reporting():
+        rows = _collect(slugs, lang, state, edition)
+    blocking = [r for r in rows if r.state not in FINISHED or r.conflicts]
+    if as_json:
+        emit_json({"schema": JSON_SCHEMA, "ok": not blocking, "blocking": [r.to_json() for r in blocking]})
+    else:
+        for r in blocking:
+            detail = f"{r.units.done}/{r.units.total} segments"
+            if _notes(r):
+                detail += "; " + _notes(r)
+            typer.echo(f"{r.slug} {r.lang}: {r.state.value} ({detail})")
+        checked = sum(1 for r in rows if r.state.value != "source")
+        typer.echo(
+            f"{len(blocking)} of {checked} translations not finished"
+            if blocking
+            else f"all {checked} translations finished"
+        )
+    if blocking:
+        raise typer.Exit(1)
+
+
+# --- diff ------------------------------------------------------------------
+
+
+@app.command()
+def diff(
+    slug: Annotated[str, typer.Argument(help="Briefing slug.")],
+    lang: Langs = None,
+    as_json: Json = False,
+) -> None:
+    """Show what changed in the original since each stale unit was translated."""
+    from trilingual.changes import stale_units
+
+    with reporting():
+        units = stale_units(_config(), slug, tuple(lang or ()))
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "slug": slug,
+                "stale": [
+                    {
+                        "lang": u.lang,
+                        "kind": u.kind,
+                        "path": u.path,
+                        "line": u.line,
+                        "old_source": u.old_source,
+                        "new_source": u.new_source,
+                        "translation": u.translation,
+                        "changes": [{"op": c.op, "text": c.text} for c in u.changes],
+                    }
+                    for u in units
+                ],
+            }
+        )
+        return
+    if not units:
+        typer.echo(f"{slug}: no stale units")
+        return
+    colour = sys.stdout.isatty()
+    for u in units:
+        typer.echo(f"{u.path}:{u.line}: {u.kind}, stale in {u.lang}")
+        typer.echo("  " + _render_changes(u.changes, colour).replace("\n", "\n  "))
+        typer.echo(f"  translation ({u.lang}, made from the old text):")
+        typer.echo("    " + u.translation.replace("\n", "\n    "))
+        typer.echo("")
+
+
+def _render_changes(changes: Any, colour: bool) -> str:
+    out = []
+    style: dict[str, Callable[[str], str]] = {
+        "equal": lambda t: t,
+        "delete": (lambda t: typer.style(t, fg="red", strikethrough=True)) if colour else (lambda t: f"[-{t}-]"),
+        "insert": (lambda t: typer.style(t, fg="green", underline=True)) if colour else (lambda t: f"{{+{t}+}}"),
+    }
+    for c in changes:
+        out.append(style[c.op](c.text))
+    return "".join(out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

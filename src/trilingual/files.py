@@ -1,0 +1,145 @@
+"""Atomic writes and the repository lock.
+
+Every file the tool writes goes through `atomic_write`: the bytes land in a
+temporary file in the same folder, are flushed to disk, and replace the
+target in one rename, so a reader or a crash never sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from trilingual.errors import LockTimeout
+
+STATE_DIR = ".trilingual"
+LOCK_TIMEOUT_SECONDS = 600.0
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` atomically unless the file already holds exactly it."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def read_bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+@contextlib.contextmanager
+def repository_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Serialize writers of one content repository.
+
+    Two `update` runs at once would each read, merge and write the same
+    catalogs; the second would silently undo the first. The lock makes the
+    second wait and then start from what the first wrote.
+    """
+    state = root / STATE_DIR
+    state.mkdir(exist_ok=True)
+    lock = FileLock(str(state / "lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise LockTimeout(
+            f"{state / 'lock'}: another trilingual command has held the lock for {timeout:.0f} s"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# Above this many files, one system-wide sync is far cheaper than an fsync each.
+_FSYNC_EACH_LIMIT = 64
+
+
+class Transaction:
+    """Stage many files, then put them all in place, or none.
+
+    Staged bytes go to temporary files beside their targets (so memory does not
+    grow with the number of files); `commit` flushes them to disk and renames
+    each over its target. If anything fails before `commit`, `abort` removes the
+    temporary files and every target is as it was.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path]] = []
+
+    def __len__(self) -> int:
+        return len(self._staged)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [target for _, target in self._staged]
+
+    def stage(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._staged.append((tmp, path))
+
+    def commit(self) -> None:
+        if len(self._staged) > _FSYNC_EACH_LIMIT:
+            os.sync()
+        else:
+            for tmp, _ in self._staged:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        for tmp, target in self._staged:
+            os.replace(tmp, target)
+        self._staged = []
+
+    def abort(self) -> None:
+        for tmp, _ in self._staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._staged = []
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.abort()

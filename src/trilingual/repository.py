@@ -1,0 +1,318 @@
+"""The content repository: which briefings exist, in which languages, and which file is the original.
+
+Reading is split in two so that a large repository stays fast: every file is
+read and hashed, but parsed and validated only when its bytes are new to the
+cache (a summary keyed by the content hash can never be out of date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from trilingual.cache import Cache
+from trilingual.config import Config
+from trilingual.errors import InputError, UsageError
+from trilingual.segmentation import FrontMatter, Segmented, parse_front_matter, segment
+
+REQUIRED_SOURCE_FIELDS = ("title", "period", "section", "situation", "lede", "original")
+REQUIRED_TRANSLATION_FIELDS = ("title", "lede", "original")
+
+
+def digest(data: bytes | None) -> str:
+    return hashlib.sha1(data).hexdigest() if data is not None else ""
+
+
+def revision(data: bytes) -> str:
+    """The source revision a translation records: a short hash of the source file."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What a briefing file says about itself, validated."""
+
+    title: str
+    original: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    section: str
+    situation: str
+    authors: tuple[str, ...]
+    source_revision: str | None
+
+    @property
+    def edition(self) -> str:
+        return iso_week(self.period_start) if self.period_start else ""
+
+
+@dataclass(frozen=True)
+class FileRef:
+    path: Path
+    data: bytes | None
+
+    @property
+    def digest(self) -> str:
+        return digest(self.data)
+
+    @property
+    def exists(self) -> bool:
+        return self.data is not None
+
+
+@dataclass(frozen=True)
+class Briefing:
+    slug: str
+    original: str
+    info: DocInfo  # of the original
+    source: FileRef
+    translations: dict[str, FileRef] = field(default_factory=dict)  # lang -> content file (maybe absent)
+    infos: dict[str, DocInfo] = field(default_factory=dict)  # lang -> info of each existing translation
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, f"invalid UTF-8 (byte {data[exc.start]:#04x})") from None
+
+
+def field_line(front: FrontMatter, name: str) -> int:
+    node = front.node
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == name:
+                return int(front.first_line + key_node.start_mark.line)
+    return 1
+
+
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def load_front_matter(text: str, path: Path) -> FrontMatter:
+    try:
+        front = parse_front_matter(text, path)
+    except ValueError:
+        # PyYAML builds dates itself and raises a bare ValueError for 2023-02-30.
+        for number, line in enumerate(text.split("\n"), start=1):
+            for match in _DATE_LIKE.finditer(line):
+                try:
+                    dt.date(*(int(g) for g in match.groups()))
+                except ValueError:
+                    raise InputError(path, number, f"invalid date {match.group(0)!r}") from None
+        raise InputError(path, 1, "broken YAML front matter") from None
+    if front is None:
+        raise InputError(path, 1, "no YAML front matter (the file must start with a line '---')")
+    return front
+
+
+def validate(path: Path, front: FrontMatter, languages: tuple[str, ...], is_source_hint: bool | None = None) -> DocInfo:
+    data = front.data
+    original = data.get("original")
+    if original is None:
+        raise InputError(path, 1, "missing required field 'original'")
+    if not isinstance(original, str) or original not in languages:
+        raise InputError(
+            path,
+            field_line(front, "original"),
+            f"unknown language {original!r} in 'original' (configured: {', '.join(languages)})",
+        )
+    lang = path.parent.name
+    required = REQUIRED_SOURCE_FIELDS if original == lang else REQUIRED_TRANSLATION_FIELDS
+    for name in required:
+        if name not in data or data[name] is None or data[name] == "":
+            raise InputError(path, 1, f"missing required field {name!r}")
+    for name in ("title", "lede", "section", "situation"):
+        if name in data and not isinstance(data[name], str):
+            raise InputError(path, field_line(front, name), f"field {name!r} must be text")
+    start = end = None
+    if "period" in data:
+        period = data["period"]
+        line = field_line(front, "period")
+        if not isinstance(period, dict) or "start" not in period or "end" not in period:
+            raise InputError(path, line, "period must have a start and an end date")
+        start, end = period["start"], period["end"]
+        for value in (start, end):
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                raise InputError(path, line, f"invalid date {value!r} in period (expected YYYY-MM-DD)")
+        if end < start:
+            raise InputError(path, line, f"period ends ({end}) before it starts ({start})")
+    authors: Any = data.get("authors", [])
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise InputError(path, field_line(front, "authors"), "authors must be a list of names")
+    revision_value = data.get("source_revision")
+    return DocInfo(
+        title=str(data.get("title", "")),
+        original=original,
+        period_start=start,
+        period_end=end,
+        section=str(data.get("section", "")),
+        situation=str(data.get("situation", "")),
+        authors=tuple(authors),
+        source_revision=str(revision_value) if revision_value is not None else None,
+    )
+
+
+def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple[Segmented, DocInfo]:
+    """Full parse of a briefing file: units and validated front matter."""
+    text = decode(data, path)
+    front = load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
+    info = validate(path, front, languages)
+    try:
+        segmented = segment(text, path)
+    except ValueError as exc:
+        raise InputError(path, 1, f"cannot parse: {exc}") from None
+    return segmented, info
+
+
+def read_info(path: Path, data: bytes, config: Config, cache: Cache) -> DocInfo:
+    key = digest(data) + ":" + ",".join(config.languages) + ":" + path.parent.name
+    cached = cache.get("info", key)
+    if isinstance(cached, DocInfo):
+        return cached
+    text = decode(data, path)
+    front = load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
+    info = validate(path, front, config.languages)
+    cache.put("info", key, info)
+    return info
+
+
+def read_file(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+@dataclass(frozen=True)
+class Repository:
+    config: Config
+    briefings: dict[str, Briefing]
+
+    def select(self, slugs: list[str] | None = None, edition: str | None = None) -> list[Briefing]:
+        if slugs:
+            unknown = [s for s in slugs if s not in self.briefings]
+            if unknown:
+                raise UsageError(f"unknown briefing {unknown[0]!r} (no content/<lang>/{unknown[0]}.md)")
+            chosen = [self.briefings[s] for s in slugs]
+        else:
+            chosen = list(self.briefings.values())
+        if edition:
+            chosen = [b for b in chosen if b.info.edition == edition]
+        return sorted(chosen, key=lambda b: (b.info.edition, b.slug))
+
+    def targets(self, briefing: Briefing) -> list[str]:
+        return [lang for lang in self.config.languages if lang != briefing.original]
+
+
+def scan(config: Config, cache: Cache) -> Repository:
+    content = config.root / "content"
+    files: dict[str, dict[str, FileRef]] = {}
+    if content.is_dir():
+        for entry in sorted(os.scandir(content), key=lambda e: e.name):
+            if not entry.is_dir():
+                continue
+            names = sorted(n for n in os.listdir(entry.path) if n.endswith(".md"))
+            if entry.name not in config.languages:
+                if names:
+                    raise InputError(
+                        Path(entry.path) / names[0],
+                        1,
+                        f"language folder {entry.name!r} is not configured in trilingual.toml",
+                    )
+                continue
+            for name in names:
+                path = Path(entry.path) / name
+                files.setdefault(name[:-3], {})[entry.name] = FileRef(path, read_file(path))
+
+    briefings: dict[str, Briefing] = {}
+    for slug in sorted(files):
+        by_lang = files[slug]
+        infos = {lang: read_info(ref.path, ref.data or b"", config, cache) for lang, ref in by_lang.items()}
+        originals = [lang for lang in config.languages if lang in infos and infos[lang].original == lang]
+        if len(originals) > 1:
+            second = by_lang[originals[1]].path
+            raise InputError(
+                second,
+                _original_line(by_lang[originals[1]]),
+                f"two originals of {slug!r}: "
+                f"{config.relative(by_lang[originals[0]].path)} and {config.relative(second)}",
+            )
+        if not originals:
+            lang, info = next(iter(infos.items()))
+            ref = by_lang[lang]
+            raise InputError(
+                ref.path,
+                _original_line(ref),
+                f"records original {info.original!r}, but content/{info.original}/{slug}.md does not exist",
+            )
+        source_lang = originals[0]
+        for lang, info in infos.items():
+            if info.original != source_lang:
+                ref = by_lang[lang]
+                raise InputError(
+                    ref.path,
+                    _original_line(ref),
+                    f"records original {info.original!r}, but the original of {slug!r} is "
+                    f"content/{source_lang}/{slug}.md",
+                )
+        translations = {
+            lang: by_lang.get(lang, FileRef(config.source_path(lang, slug), None))
+            for lang in config.languages
+            if lang != source_lang
+        }
+        briefings[slug] = Briefing(
+            slug=slug,
+            original=source_lang,
+            info=infos[source_lang],
+            source=by_lang[source_lang],
+            translations=translations,
+            infos={lang: infos[lang] for lang in translations if lang in infos},
+        )
+    return Repository(config, briefings)
+
+
+def _original_line(ref: FileRef) -> int:
+    text = (ref.data or b"").decode("utf-8", "replace")
+    match = re.search(r"^original\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+@dataclass(frozen=True)
+class Selection:
+    slugs: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    edition: str | None = None
+
+
+def check_langs(config: Config, langs: tuple[str, ...]) -> None:
+    for lang in langs:
+        if lang not in config.languages:
+            raise UsageError(f"unknown language {lang!r} (configured: {', '.join(config.languages)})")
+
+
+def iter_translations(repo: Repository, sel: Selection) -> Iterator[tuple[Briefing, str]]:
+    """(briefing, language) pairs selected, sources included, in table order."""
+    check_langs(repo.config, sel.langs)
+    for briefing in repo.select(list(sel.slugs), sel.edition):
+        for lang in repo.config.languages:
+            if not sel.langs or lang in sel.langs:
+                yield briefing, lang

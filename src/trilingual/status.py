@@ -1,0 +1,218 @@
+"""The state of every translation (briefing x language), counted in units and words."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from trilingual import __version__
+from trilingual.cache import Cache
+from trilingual.config import Config
+from trilingual.errors import UsageError
+from trilingual.repository import Briefing, Selection, iter_translations, scan
+from trilingual.sync import Inputs, Plan, gather, plan
+
+
+class State(StrEnum):
+    SOURCE = "source"
+    MISSING = "missing"
+    PARTIAL = "partial"
+    DRAFT = "draft"
+    STALE = "stale"
+    COMPLETE = "complete"
+    PUBLISHED = "published"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# A translation that counts as finished for `check` and the release gate.
+FINISHED = (State.SOURCE, State.COMPLETE, State.PUBLISHED)
+
+_MARKUP = re.compile(r"\]\([^)]*\)|<[^>]+>|`")
+_WORD = re.compile(r"\w+(?:['’ʼ\-]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them, in Cyrillic and Latin alike.
+
+    Link targets and HTML tags are not words; a word may hold an apostrophe
+    (Belarusian сям’я) or a hyphen (з-за, well-known).
+    """
+    return len(_WORD.findall(_MARKUP.sub(" ", text)))
+
+
+@dataclass(frozen=True)
+class Counts:
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    slug: str
+    lang: str
+    state: State
+    original: str
+    edition: str
+    units: Counts
+    words: Counts
+    fuzzy: int = 0
+    stale: int = 0
+    machine: int = 0
+    conflicts: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        return data
+
+
+def classify(p: Plan) -> tuple[State, dict[str, int]]:
+    done = fuzzy = stale = machine = 0
+    any_text = False
+    for e in p.entries:
+        if e.msgstr:
+            any_text = True
+        if e.translated:
+            done += 1
+        elif e.fuzzy and e.msgstr:
+            fuzzy += 1
+            if e.stale:
+                stale += 1
+            if e.engine:
+                machine += 1
+    total = len(p.units)
+    if not any_text and not p.markdown_exists:
+        state = State.MISSING
+    elif stale:
+        state = State.STALE
+    elif done + fuzzy < total:
+        state = State.PARTIAL
+    elif fuzzy:
+        state = State.DRAFT
+    else:
+        state = State.COMPLETE
+    return state, {"done": done, "fuzzy": fuzzy, "stale": stale, "machine": machine}
+
+
+def status_key(inputs: Inputs, config: Config) -> str:
+    h = hashlib.sha1()
+    for part in (
+        __version__,
+        ",".join(config.languages),
+        config.name,
+        inputs.source.digest,
+        inputs.markdown.digest,
+        inputs.catalog.digest,
+        inputs.sync.digest,
+    ):
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()
+
+
+def translation_status(config: Config, briefing: Briefing, lang: str, p: Plan) -> TranslationStatus:
+    state, n = classify(p)
+    words_total = words_done = 0
+    for unit, entry in zip(p.units, p.entries, strict=True):
+        w = count_words(unit.text)
+        words_total += w
+        if entry.translated:
+            words_done += w
+    return TranslationStatus(
+        slug=briefing.slug,
+        lang=lang,
+        state=state,
+        original=briefing.original,
+        edition=briefing.info.edition,
+        units=Counts(n["done"], len(p.units)),
+        words=Counts(words_done, words_total),
+        fuzzy=n["fuzzy"],
+        stale=n["stale"],
+        machine=n["machine"],
+        conflicts=len(p.conflicts),
+    )
+
+
+def source_status(briefing: Briefing, config: Config, cache: Cache) -> TranslationStatus:
+    key = "source:" + briefing.source.digest
+    cached = cache.get("counts", key)
+    if cached is None:
+        from trilingual.repository import parse_document
+
+        seg, _ = parse_document(briefing.source.path, briefing.source.data or b"", config.languages)
+        cached = (len(seg.units), sum(count_words(u.text) for u in seg.units))
+        cache.put("counts", key, cached)
+    units, words = cached
+    return TranslationStatus(
+        briefing.slug,
+        briefing.original,
+        State.SOURCE,
+        briefing.original,
+        briefing.info.edition,
+        Counts(units, units),
+        Counts(words, words),
+    )
+
+
+def parse_states(values: list[str]) -> tuple[str, ...]:
+    states = []
+    for value in values:
+        for part in value.split(","):
+            try:
+                states.append(State(part.strip()).value)
+            except ValueError:
+                raise UsageError(f"unknown state {part!r} (one of: {', '.join(s.value for s in State)})") from None
+    return tuple(states)
+
+
+def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[TranslationStatus]:
+    """Status rows for the selection; reads files, writes nothing but the cache."""
+    own_cache = cache is None
+    cache = cache or Cache(config.root)
+    repo = scan(config, cache)
+    published = _published(config)
+    rows: list[TranslationStatus] = []
+    for briefing, lang in iter_translations(repo, sel):
+        if lang == briefing.original:
+            row = source_status(briefing, config, cache)
+        else:
+            inputs = gather(config, briefing, lang)
+            key = status_key(inputs, config)
+            row = cache.get("status", key)
+            if row is None:
+                row = translation_status(config, briefing, lang, plan(config, briefing, lang, inputs))
+                cache.put("status", key, row)
+            if row.state == State.COMPLETE and published.get((briefing.slug, lang)) == _revision_of(briefing):
+                row = TranslationStatus(**{**row.__dict__, "state": State.PUBLISHED})
+        if not sel.states or row.state.value in sel.states:
+            rows.append(row)
+    if own_cache:
+        cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
+    return rows
+
+
+def _revision_of(briefing: Briefing) -> str:
+    from trilingual.repository import revision
+
+    return revision(briefing.source.data or b"")
+
+
+def _published(config: Config) -> dict[tuple[str, str], str]:
+    """(slug, lang) -> source revision recorded by the last release that published it."""
+    import json
+
+    out: dict[tuple[str, str], str] = {}
+    folder = config.root / "releases"
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for item in data.get("translations", []):
+                out[(item["slug"], item["lang"])] = item["source_revision"]
+        except (ValueError, KeyError, TypeError, OSError):
+            continue
+    return out
