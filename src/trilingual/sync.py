@@ -262,7 +262,7 @@ def _check_structure(path: Path, found: tuple[Unit, ...], expected_kinds: list[s
             raise InputError(
                 path,
                 unit.line,
-                f"{unit.kind} where the original has a {expected_kinds[i]} (unit {i + 1}): the structure does not match",
+                f"{unit.kind} where the original has a {expected_kinds[i]} (unit {i + 1}): structure differs",
             )
     if len(found) < len(expected_kinds):
         line = found[-1].line if found else 1

@@ -1,19 +1,28 @@
-"""`update`: write the plans of `sync` for every selected translation.
+"""Writing plans: `update`, and the same loop for any command that changes catalogs.
 
-All plans are made (and every input validated) before the first file is
-put in place, so bad input anywhere changes nothing anywhere.
+Every command that changes translations (update, draft, push) goes through
+`run`: under the repository lock it plans each selected translation, lets the
+command change the merged catalog, plans again from that catalog (so the
+Markdown and the sync record follow), and stages the files that differ. All
+plans are made, and every input validated, before the first file is put in
+place, so bad input anywhere changes nothing anywhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from trilingual.cache import Cache
+from trilingual.catalogs import Catalog, write_catalog
 from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
-from trilingual.repository import FileRef, Selection, iter_translations, scan
+from trilingual.repository import Briefing, FileRef, Selection, iter_translations, scan
 from trilingual.status import TranslationStatus, status_key, translation_status
-from trilingual.sync import Conflict, Inputs, changed_files, gather, plan
+from trilingual.sync import Conflict, Inputs, Plan, changed_files, gather, plan
+
+# Given a translation's plan, the catalog it should have instead (None: leave it).
+Transform = Callable[[Briefing, str, Plan], Catalog | None]
 
 
 @dataclass(frozen=True)
@@ -23,42 +32,58 @@ class UpdateReport:
     written: tuple[str, ...]  # repository-relative paths
     adopted: int  # units taken from hand-edited Markdown
     conflicts: tuple[Conflict, ...] = field(default=())
+    dry_run: bool = False
 
 
-def update(config: Config, sel: Selection) -> UpdateReport:
+def replan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, catalog: Catalog) -> Plan:
+    """The plan of a translation whose catalog is replaced by `catalog`."""
+    path = inputs.catalog.path
+    return plan(
+        config,
+        briefing,
+        lang,
+        Inputs(inputs.source, inputs.markdown, FileRef(path, write_catalog(catalog)), inputs.sync),
+    )
+
+
+def run(config: Config, sel: Selection, transform: Transform | None = None, dry_run: bool = False) -> UpdateReport:
     with repository_lock(config.root):
         cache = Cache(config.root)
         repo = scan(config, cache)
         written: list[str] = []
         conflicts: list[Conflict] = []
         adopted = changed = count = 0
+        after: list[tuple[str, TranslationStatus, tuple[Conflict, ...]]] = []
         with Transaction() as tx:
-            after: list[tuple[str, TranslationStatus, tuple[Conflict, ...]]] = []
             for briefing, lang in iter_translations(repo, sel):
                 if lang == briefing.original:
                     continue
                 count += 1
                 inputs = gather(config, briefing, lang)
                 key = status_key(inputs, config)
-                known = cache.get("noop", key)
+                known = cache.get("noop", key) if transform is None else None
                 if known is not None:
                     conflicts.extend(known)
                     continue
                 p = plan(config, briefing, lang, inputs)
+                if transform is not None:
+                    new_catalog = transform(briefing, lang, p)
+                    if new_catalog is not None:
+                        p = replan(config, briefing, lang, inputs, new_catalog)
                 writes = changed_files(config, inputs, p)
-                for path, data in writes:
-                    tx.stage(path, data)
-                    written.append(config.relative(path))
                 conflicts.extend(p.conflicts)
                 adopted += p.adopted
                 changed += bool(writes)
+                written.extend(config.relative(path) for path, _ in writes)
+                if dry_run:
+                    continue
+                for path, data in writes:
+                    tx.stage(path, data)
                 new_inputs = Inputs(
                     source=inputs.source,
-                    markdown=FileRef(
-                        inputs.markdown.path, p.markdown_bytes if p.markdown_bytes is not None else inputs.markdown.data
-                    ),
+                    markdown=FileRef(inputs.markdown.path, _first(p.markdown_bytes, inputs.markdown.data)),
                     catalog=FileRef(inputs.catalog.path, p.catalog_bytes),
-                    sync=FileRef(inputs.sync.path, p.sync_bytes if p.sync_bytes is not None else inputs.sync.data),
+                    sync=FileRef(inputs.sync.path, _first(p.sync_bytes, inputs.sync.data)),
                 )
                 row = translation_status(config, briefing, lang, p)
                 after.append((status_key(new_inputs, config), row, p.conflicts))
@@ -68,4 +93,12 @@ def update(config: Config, sel: Selection) -> UpdateReport:
             cache.put("noop", key, found)
             cache.put("status", key, row)
         cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
-        return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts))
+        return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts), dry_run)
+
+
+def _first(a: bytes | None, b: bytes | None) -> bytes | None:
+    return a if a is not None else b
+
+
+def update(config: Config, sel: Selection) -> UpdateReport:
+    return run(config, sel)
