@@ -155,15 +155,21 @@ def update(slugs: Slugs = None, lang: Langs = None, edition: Edition = None, as_
             typer.echo(f"wrote {path}")
         summary = f"{report.changed} of {report.translations} translations updated, {len(report.written)} files written"
         if report.adopted:
-            summary += f", {report.adopted} units taken from hand-edited Markdown"
+            summary += f", {report.adopted} unit{'s' if report.adopted != 1 else ''} taken from hand-edited Markdown"
         typer.echo(summary if report.written else f"{report.translations} translations up to date, nothing written")
         for c in report.conflicts:
             typer.echo(
-                f"{c.path}:{c.line}: conflict: the catalog and the Markdown both changed this {c.slug} unit; both kept",
+                f"{c.path}:{c.line}: conflict: the catalog and this file both changed the unit since the last "
+                f"update; both kept (catalog: {_short(c.catalog_text)!r}, Markdown: {_short(c.markdown_text)!r})",
                 err=True,
             )
     if report.conflicts:
         raise typer.Exit(1)
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- status / check ----------------------------------------------------------
