@@ -31,16 +31,24 @@ app = typer.Typer(
 JSON_SCHEMA = 1
 
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-Slugs = Annotated[list[str] | None, typer.Argument(help="Briefing slugs (default: all).", show_default=False)]
+Slugs = Annotated[
+    list[str] | None, typer.Argument(help="Briefing slugs (default: all).", show_default=False, metavar="[SLUG]...")
+]
 Langs = Annotated[
-    list[str] | None, typer.Option("--lang", "-l", help="Only this language (repeatable).", show_default=False)
+    list[str] | None,
+    typer.Option("--lang", "-l", help="Only this language (repeatable).", show_default=False, metavar="LANG"),
 ]
 States = Annotated[
     list[str] | None,
-    typer.Option("--state", "-s", help="Only this state (repeatable, or comma-separated).", show_default=False),
+    typer.Option(
+        "--state", "-s", help="Only this state (repeatable, or comma-separated).", show_default=False, metavar="STATE"
+    ),
 ]
 Edition = Annotated[
-    str | None, typer.Option("--edition", "-e", help="Only this edition (ISO week, e.g. 2023-W09).", show_default=False)
+    str | None,
+    typer.Option(
+        "--edition", "-e", help="Only this edition (ISO week, e.g. 2023-W09).", show_default=False, metavar="WEEK"
+    ),
 ]
 
 _root_dir: Path = Path(".")
@@ -48,7 +56,9 @@ _root_dir: Path = Path(".")
 
 @app.callback()
 def _main(
-    directory: Annotated[Path, typer.Option("--directory", "-C", help="Run as if started in this folder.")] = Path("."),
+    directory: Annotated[
+        Path, typer.Option("--directory", "-C", help="Run as if started in this folder.", metavar="DIR")
+    ] = Path("."),
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     global _root_dir
