@@ -367,6 +367,151 @@ def _render_changes(changes: Any, colour: bool) -> str:
     return "".join(out)
 
 
+# --- draft / engines / tm ------------------------------------------------------
+
+
+@app.command()
+def draft(
+    slugs: Slugs = None,
+    lang: Langs = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine", help="Use only this engine (pivoting through ru where it lacks the pair).", show_default=False
+        ),
+    ] = None,
+    edition: Edition = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Send nothing; show what each engine would be sent.")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Fill untranslated units with machine drafts: fuzzy, attributed, never over human work.
+
+    Exit 1 when some units could not be translated (every other unit is
+    saved); 130 on Ctrl-C, after saving what was done.
+    """
+    from trilingual.drafting import draft as do_draft
+    from trilingual.repository import Selection
+
+    bar: Any = None
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        if not as_json and not dry_run and total and sys.stderr.isatty():
+            bar = typer.progressbar(length=total, label="drafting", file=sys.stderr)
+            bar.__enter__()
+
+    def progress(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        with reporting():
+            config = _config()
+            sel = Selection(tuple(slugs or ()), tuple(lang or ()), (), edition)
+            report = do_draft(config, sel, engine, dry_run, progress, on_total=on_total)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "dry_run": report.dry_run,
+                "translations": report.translations,
+                "untranslated": report.untranslated,
+                "drafted": report.drafted,
+                "from_memory": report.from_memory,
+                "engines": [e.__dict__ for e in report.engines],
+                "drafted_per_translation": [
+                    {"slug": s, "lang": lg, "units": n} for s, lg, n in report.per_translation
+                ],
+                "written": list(report.written),
+                "failures": [f.__dict__ for f in report.failures],
+                "interrupted": report.interrupted,
+            }
+        )
+    elif report.dry_run:
+        rows = [
+            [e.engine, str(e.units), str(e.characters), "yes" if e.third_party else "no"] for e in report.engines
+        ]
+        if rows:
+            typer.echo(_table(["ENGINE", "UNITS", "CHARACTERS", "SENT AWAY"], rows, {1, 2}))
+        memory = f", {report.from_memory} from the translation memory" if report.from_memory else ""
+        typer.echo(f"dry run: {report.untranslated} untranslated units{memory}; nothing sent, nothing written")
+    else:
+        for slug, lg, n in report.per_translation:
+            typer.echo(f"drafted {n} units of {slug} {lg}")
+        for path in report.written:
+            typer.echo(f"wrote {path}")
+        used = ", ".join(
+            f"{e.engine} {e.requests} requests" + (f" ({e.retries} retries)" if e.retries else "")
+            for e in report.engines
+        )
+        typer.echo(
+            f"{report.drafted} of {report.untranslated} untranslated units drafted"
+            f" ({report.from_memory} from the translation memory)" + (f"; {used}" if used else "")
+        )
+    for f in report.failures:
+        typer.echo(f"{f.path}:{f.line}: {f.slug} {f.lang}: not drafted: {f.reason}", err=True)
+    if report.interrupted:
+        fail("trilingual: interrupted; the drafts made so far were saved", 130)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def engines(as_json: Json = False) -> None:
+    """Every machine-translation engine, its language pairs, and whether it can run now."""
+    import os
+
+    from trilingual.engines import survey
+
+    with reporting():
+        config = _config()
+        infos = survey(config.settings, os.environ)
+    if as_json:
+        emit_json({"schema": JSON_SCHEMA, "engines": [i.__dict__ | {"pairs": list(i.pairs)} for i in infos]})
+        return
+    rows = [
+        [i.name, "yes" if i.ready else "no", ", ".join(i.pairs) or "-", "yes" if i.third_party else "no", i.detail]
+        for i in infos
+    ]
+    typer.echo(_table(["ENGINE", "READY", "PAIRS", "SENT AWAY", "DETAIL"], rows))
+
+
+tm_app = typer.Typer(help="The translation memory, as TMX 1.4.", no_args_is_help=True)
+app.add_typer(tm_app, name="tm")
+
+
+@tm_app.command("export")
+def tm_export(file: Annotated[Path, typer.Argument(help="TMX file to write.")]) -> None:
+    """Write the translation memory (refreshed from the catalogs) as TMX 1.4."""
+    from trilingual.memory import Memory, export_tmx, refresh
+
+    with reporting():
+        config = _config()
+        with Memory.of(config) as memory:
+            refresh(memory, config)
+            target = file if file.is_absolute() else _root_dir / file
+            n = export_tmx(memory, target)
+    typer.echo(f"wrote {n} translation units to {file}")
+
+
+@tm_app.command("import")
+def tm_import(file: Annotated[Path, typer.Argument(help="TMX file to read.")]) -> None:
+    """Add a TMX file's units to the translation memory."""
+    from trilingual.memory import Memory, import_tmx
+
+    with reporting():
+        config = _config()
+        source = file if file.is_absolute() else _root_dir / file
+        with Memory.of(config) as memory:
+            n = import_tmx(memory, source)
+    typer.echo(f"imported {n} translation units from {file}")
+
+
 def main() -> None:
     app()
 
