@@ -367,6 +367,131 @@ def _render_changes(changes: Any, colour: bool) -> str:
     return "".join(out)
 
 
+# --- release / verify / site ------------------------------------------------
+
+
+@app.command()
+def release(
+    edition: Annotated[str, typer.Argument(help="The edition to release, an ISO week such as 2023-W09.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Bundle folder (default: dist/ in the repository).")
+    ] = None,
+    allow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow",
+            help="Release translations in these states with a notice: missing, partial, stale, draft "
+            "(repeatable, or comma-separated).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and build, but write nothing.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Bundle a finished edition: pages, feeds and newsletters in every language, manifest, archive.
+
+    Exit 1, writing nothing, when a translation of the edition is not finished
+    (unless --allow lets its state through) or a UI string lacks a translation.
+    """
+    from trilingual.release import parse_allow
+    from trilingual.release import release as do_release
+
+    with reporting():
+        config = _config()
+        target = None if output is None else (output if output.is_absolute() else _root_dir / output)
+        result = do_release(config, edition, target, parse_allow(allow or []), dry_run)
+    shown = str(output) if output is not None else "dist"
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "edition": result.edition,
+                "ok": result.ok,
+                "dry_run": result.dry_run,
+                "blocking": [b.__dict__ for b in result.blocking],
+                "allowed": [b.__dict__ for b in result.allowed],
+                "untranslated_ui": [u.__dict__ for u in result.untranslated],
+                "output": shown if result.ok else None,
+                "archive": result.archive or None,
+                "record": result.record or None,
+                "files": [f.__dict__ for f in result.files],
+            }
+        )
+    else:
+        for b in result.blocking:
+            typer.echo(str(b))
+        for u in result.untranslated:
+            typer.echo(str(u))
+        for b in result.allowed:
+            typer.echo(f"notice: {b} released with a notice on its page", err=True)
+        if not result.ok:
+            reasons = []
+            if result.blocking:
+                reasons.append(f"{len(result.blocking)} translations not finished")
+            if result.untranslated:
+                reasons.append(f"{len(result.untranslated)} UI strings untranslated")
+            hint = " (--allow STATE lets a state through with a notice)" if result.blocking else ""
+            typer.echo(f"release of {result.edition} refused: {', '.join(reasons)}{hint}", err=True)
+        else:
+            verb = "would write" if result.dry_run else "wrote"
+            size = sum(f.bytes for f in result.files)
+            typer.echo(
+                f"{verb} {shown}/: {len(result.files)} files ({size:,} bytes), manifest.json, {result.archive}"
+            )
+            if result.record_changed:
+                typer.echo(f"{'would record' if result.dry_run else 'recorded'} {result.record}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    target: Annotated[Path, typer.Argument(help="A bundle folder or its .tar.gz archive.")],
+    as_json: Json = False,
+) -> None:
+    """Check a release bundle against its manifest (exit 1 naming each file that differs)."""
+    from trilingual.release import verify as do_verify
+
+    with reporting():
+        result = do_verify(target if target.is_absolute() else _root_dir / target)
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "ok": result.ok,
+                "edition": result.edition,
+                "checked": result.checked,
+                "mismatches": [m.__dict__ for m in result.mismatches],
+            }
+        )
+    else:
+        for m in result.mismatches:
+            typer.echo(f"{target}: {m}")
+        if result.ok:
+            typer.echo(f"{target}: {result.checked} files match the manifest of {result.edition}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+site_app = typer.Typer(help="The site's own UI strings (locale/<lang>/LC_MESSAGES/site.po).", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("extract")
+def site_extract(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change, write nothing.")] = False,
+) -> None:
+    """Extract the UI strings of the templates into locale/site.pot and merge them into each language."""
+    from trilingual.sitecatalog import refresh
+
+    with reporting():
+        written = refresh(_config(), dry_run=dry_run)
+    for path in written:
+        typer.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+    if not written:
+        typer.echo("site catalog up to date, nothing written")
+
+
 # --- draft / engines / tm ------------------------------------------------------
 
 

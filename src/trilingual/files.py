@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,43 @@ def read_bytes_or_none(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def replace_folder(target: Path, files: dict[str, bytes]) -> None:
+    """Put a whole folder of files in place at once.
+
+    The files are written into a new folder beside `target`, flushed, and the
+    new folder takes the old one's place by renames: a crash or an error while
+    writing leaves the previous folder as it was. Every relative path must stay
+    inside the folder.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent))
+    old: Path | None = None
+    try:
+        base = tmp.resolve()
+        for rel, data in sorted(files.items()):
+            path = (tmp / rel).resolve()
+            if not path.is_relative_to(base) or path == base:
+                raise ValueError(f"{rel!r} would be written outside {target.name}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            os.chmod(path, 0o644)
+        os.chmod(tmp, 0o755)
+        os.sync()
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix="." + target.name + ".", suffix=".old", dir=target.parent))
+            os.rename(target, old / target.name)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not target.exists() and (old / target.name).exists():
+            os.rename(old / target.name, target)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
