@@ -149,6 +149,7 @@ def update(slugs: Slugs = None, lang: Langs = None, edition: Edition = None, as_
     with reporting():
         config = _config()
         report = do_update(config, Selection(tuple(slugs or ()), tuple(lang or ()), (), edition))
+        report = _update_site_catalog(config, report, tuple(lang or ()))
     if as_json:
         emit_json(
             {
@@ -182,6 +183,18 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _update_site_catalog(config: Any, report: Any, langs: tuple[str, ...]) -> Any:
+    """A repository with a site catalog (locale/site.pot) has it kept current by every update."""
+    import dataclasses
+
+    from trilingual.sitecatalog import exists, refresh
+
+    if not exists(config):
+        return report
+    written = refresh(config, langs)
+    return dataclasses.replace(report, written=report.written + written) if written else report
+
+
 # --- status / check ----------------------------------------------------------
 
 _STATE_COLOURS = {
@@ -213,10 +226,21 @@ def status(
     state: States = None,
     edition: Edition = None,
     as_json: Json = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Write the table as one self-contained HTML page here.", show_default=False),
+    ] = None,
 ) -> None:
     """One table, briefing x language: state, segments and words done, original, edition."""
     with reporting():
         rows = _collect(slugs, lang, state, edition)
+        if html is not None:
+            from trilingual.statushtml import write as write_html
+
+            write_html(_config(), rows, html if html.is_absolute() else _root_dir / html)
+    if html is not None and not as_json:
+        typer.echo(f"wrote {html} ({len(rows)} translations)")
+        return
     counts = Counter(r.state.value for r in rows)
     if as_json:
         emit_json(
@@ -635,6 +659,178 @@ def tm_import(file: Annotated[Path, typer.Argument(help="TMX file to read.")]) -
         with Memory.of(config) as memory:
             n = import_tmx(memory, source)
     typer.echo(f"imported {n} translation units from {file}")
+
+
+# --- pull / push / conflicts / glossary / qa -----------------------------------
+
+
+@app.command()
+def pull(
+    slugs: Slugs = None,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the translation.")] = "",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="po, xliff (XLIFF 1.2) or xliff2 (XLIFF 2.0).")] = "po",
+    edition: Edition = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every unit, not only those that need work.")] = False,
+    out: Annotated[Path, typer.Option("--output", "-o", help="Folder for the files.")] = Path("."),
+    as_json: Json = False,
+) -> None:
+    """Write one file per briefing for a translator: untranslated, fuzzy and stale units, with context."""
+    from trilingual.errors import UsageError
+    from trilingual.exchange.pull import pull as do_pull
+
+    with reporting():
+        if not lang:
+            raise UsageError("pull needs --lang")
+        report = do_pull(_config(), lang, fmt, out, tuple(slugs or ()), edition, everything)
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "lang": report.lang,
+                "format": report.format,
+                "files": [{"slug": f.slug, "path": str(f.path), "units": f.units} for f in report.files],
+                "nothing_to_do": list(report.skipped),
+            }
+        )
+        return
+    for f in report.files:
+        typer.echo(f"wrote {f.path} ({f.units} unit{'s' if f.units != 1 else ''})")
+    units = sum(f.units for f in report.files)
+    typer.echo(
+        f"{len(report.files)} files, {units} units to translate into {report.lang}"
+        + (f"; {len(report.skipped)} briefings need no work" if report.skipped else "")
+    )
+
+
+@app.command()
+def push(
+    files: Annotated[list[Path], typer.Argument(help="Files from translators (.po, .xlf, .xliff).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Say what would happen; write nothing.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Take translators' files back, unit by unit; never overwrite newer work (conflicts: exit 1)."""
+    from trilingual.exchange.push import APPLIED, CONFLICT, REVIEWED, SAME, STALE, UNCHANGED
+    from trilingual.exchange.push import push as do_push
+
+    with reporting():
+        report = do_push(_config(), [f if f.is_absolute() else Path.cwd() / f for f in files], dry_run)
+    names = (REVIEWED, APPLIED, STALE, CONFLICT, SAME, UNCHANGED)
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "dry_run": report.dry_run,
+                "counts": {n: report.count(n) for n in names},
+                "units": [o.__dict__ for o in report.outcomes],
+                "conflicts": [c.__dict__ for c in report.conflicts],
+                "written": list(report.written),
+            }
+        )
+    else:
+        for path in report.written:
+            typer.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+        for c in report.conflicts:
+            typer.echo(
+                f"{c.file}:{c.line}: conflict: {c.slug} {c.lang} changed in the repository since the pull; "
+                f"the pushed text is kept in {c.conflict_file}",
+                err=True,
+            )
+        typer.echo(
+            ", ".join(f"{report.count(n)} {n}" for n in names)
+            + (" (dry run, nothing written)" if dry_run else "")
+        )
+    if report.conflicts:
+        raise typer.Exit(1)
+
+
+@app.command()
+def conflicts(slugs: Slugs = None, lang: Langs = None, as_json: Json = False) -> None:
+    """List open conflicts: pushed texts waiting in conflict files, hand edits that met catalog changes (exit 1)."""
+    from trilingual.exchange.conflicts import open_conflicts
+    from trilingual.repository import Selection
+
+    with reporting():
+        found = open_conflicts(_config(), Selection(tuple(slugs or ()), tuple(lang or ())))
+    if as_json:
+        emit_json({"schema": JSON_SCHEMA, "conflicts": [c.to_json() for c in found]})
+    else:
+        for c in found:
+            what = "pushed text waits here" if c.origin == "push" else "hand edit differs from the catalog"
+            typer.echo(f"{c.path}:{c.line}: {c.slug} {c.lang}: {what}")
+            typer.echo(f"  source:     {_short(c.source)}")
+            typer.echo(f"  repository: {_short(c.repository_text) or '(none)'}")
+            typer.echo(f"  {'pushed' if c.origin == 'push' else 'markdown'}:     {_short(c.other_text)}")
+        typer.echo(f"{len(found)} open conflict{'s' if len(found) != 1 else ''}" if found else "no open conflicts")
+    if found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def glossary(
+    tbx: Annotated[Path | None, typer.Option("--tbx", help="Write the glossary as TBX to this file.")] = None,
+    as_json: Json = False,
+) -> None:
+    """List the glossary (how names and terms are rendered in each language), or export it as TBX."""
+    from trilingual.files import atomic_write
+    from trilingual.glossary import load_glossary, to_tbx
+
+    with reporting():
+        config = _config()
+        gloss = load_glossary(config)
+        if tbx is not None:
+            target = tbx if tbx.is_absolute() else Path.cwd() / tbx
+            atomic_write(target, to_tbx(gloss, config.languages[0] if "en" not in config.languages else "en"))
+    if tbx is not None:
+        typer.echo(f"wrote {tbx} ({len(gloss.terms)} terms)")
+        return
+    if as_json:
+        emit_json(
+            {"schema": JSON_SCHEMA, "path": config.relative(gloss.path), "terms": [t.to_json() for t in gloss.terms]}
+        )
+        return
+    if not gloss.terms:
+        typer.echo(f"no glossary ({config.relative(gloss.path)} does not exist or is empty)")
+        return
+    langs = list(config.languages)
+    rows = [
+        [t.form(lang) or "" for lang in langs] + [("do not translate; " if not t.translate else "") + t.note]
+        for t in gloss.terms
+    ]
+    typer.echo(_table([lang.upper() for lang in langs] + ["NOTE"], rows))
+
+
+@app.command()
+def qa(
+    slugs: Slugs = None,
+    lang: Langs = None,
+    edition: Edition = None,
+    as_json: Json = False,
+) -> None:
+    """Check translations against their sources: markup, numbers, glossary, language, whitespace (errors: exit 1)."""
+    from trilingual.qa import run_checks
+    from trilingual.repository import Selection
+
+    with reporting():
+        report = run_checks(_config(), Selection(tuple(slugs or ()), tuple(lang or ()), (), edition))
+    if as_json:
+        emit_json(
+            {
+                "schema": JSON_SCHEMA,
+                "checked": report.checked,
+                "errors": report.errors,
+                "warnings": report.warnings,
+                "problems": [p.to_json() for p in report.problems],
+            }
+        )
+    else:
+        for p in report.problems:
+            typer.echo(f"{p.path}:{p.line}: {p.check}: {p.message}")
+        typer.echo(
+            f"{report.checked} translated units checked: {report.errors} error{'s' if report.errors != 1 else ''}, "
+            f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+        )
+    if report.errors:
+        raise typer.Exit(1)
 
 
 def main() -> None:
