@@ -9,8 +9,8 @@ import polib
 import pytest
 from babel.messages.plurals import get_plural
 
-from conftest import CliFn, snapshot
-from programs import need
+from tests.conftest import CliFn, snapshot
+from tests.programs import need
 from trilingual.segmentation import segment
 
 LANGS = ("be", "ru", "en")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polib
 
-from conftest import CliFn
-from programs import need
+from tests.conftest import CliFn
+from tests.programs import need
 
 HEAD = """---
 title: Trade figures

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import CliFn, snapshot
+from tests.conftest import CliFn, snapshot
 from trilingual.segmentation import segment
 from trilingual.status import count_words
 

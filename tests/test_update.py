@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import yaml
 
-from conftest import CliFn, snapshot
+from tests.conftest import CliFn, snapshot
 from trilingual.repository import revision
 from trilingual.segmentation import segment
 
