@@ -24,6 +24,7 @@ class Cache:
         self.path = root / STATE_DIR / "cache" if root is not None else None
         self._old: dict[tuple[str, str], Any] | None = None
         self._used: dict[tuple[str, str], Any] = {}
+        self._looked_up: set[str] = set()  # kinds this run asked for
         self._dirty = False
 
     def _load(self) -> dict[tuple[str, str], Any]:
@@ -40,6 +41,7 @@ class Cache:
 
     def get(self, kind: str, key: str) -> Any:
         k = (kind, key)
+        self._looked_up.add(kind)
         if k in self._used:
             return self._used[k]
         value = self._load().get(k)
@@ -56,12 +58,18 @@ class Cache:
 
         After a run that looked at every file (`complete`), only the entries it
         used are kept, so the cache does not grow with every edit ever made.
+        That holds per kind: entries of a kind the run never looked up belong
+        to other commands (a status run does not prune what `update` keeps).
         """
         if self.path is None or not (self._dirty or complete):
             return
         old = self._load()
-        if complete and not self._dirty and len(old) == len(self._used):
-            return
-        data = dict(self._used) if complete else {**old, **self._used}
+        if complete:
+            data = {k: v for k, v in old.items() if k[0] not in self._looked_up}
+            data.update(self._used)
+            if not self._dirty and len(data) == len(old):
+                return
+        else:
+            data = {**old, **self._used}
         with contextlib.suppress(OSError):
             atomic_write(self.path, pickle.dumps((_FORMAT, data), protocol=pickle.HIGHEST_PROTOCOL))

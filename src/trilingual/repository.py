@@ -8,6 +8,7 @@ cache (a summary keyed by the content hash can never be out of date).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -64,7 +65,7 @@ class FileRef:
     path: Path
     data: bytes | None
 
-    @property
+    @functools.cached_property  # status and update ask for it several times per file
     def digest(self) -> str:
         return digest(self.data)
 
@@ -230,16 +231,17 @@ def scan(config: Config, cache: Cache) -> Repository:
             if not entry.is_dir():
                 continue
             names = sorted(n for n in os.listdir(entry.path) if n.endswith(".md"))
+            folder = Path(entry.path)
             if entry.name not in config.languages:
                 if names:
                     raise InputError(
-                        Path(entry.path) / names[0],
+                        folder / names[0],
                         1,
                         f"language folder {entry.name!r} is not configured in trilingual.toml",
                     )
                 continue
             for name in names:
-                path = Path(entry.path) / name
+                path = folder / name
                 files.setdefault(name[:-3], {})[entry.name] = FileRef(path, read_file(path))
 
     briefings: dict[str, Briefing] = {}
@@ -274,7 +276,7 @@ def scan(config: Config, cache: Cache) -> Repository:
                     f"content/{source_lang}/{slug}.md",
                 )
         translations = {
-            lang: by_lang.get(lang, FileRef(config.source_path(lang, slug), None))
+            lang: by_lang[lang] if lang in by_lang else FileRef(config.source_path(lang, slug), None)
             for lang in config.languages
             if lang != source_lang
         }

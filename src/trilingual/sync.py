@@ -106,11 +106,13 @@ class Inputs:
 
 
 def gather(config: Config, briefing: Briefing, lang: str) -> Inputs:
+    catalog = config.catalog_path(lang, briefing.slug)
+    sync = config.sync_path(lang, briefing.slug)
     return Inputs(
         source=briefing.source,
         markdown=briefing.translations[lang],
-        catalog=FileRef(config.catalog_path(lang, briefing.slug), read_file(config.catalog_path(lang, briefing.slug))),
-        sync=FileRef(config.sync_path(lang, briefing.slug), read_file(config.sync_path(lang, briefing.slug))),
+        catalog=FileRef(catalog, read_file(catalog)),
+        sync=FileRef(sync, read_file(sync)),
     )
 
 

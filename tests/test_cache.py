@@ -1,0 +1,64 @@
+"""The local cache: one command's records survive another's run, and a stale cache is never believed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CliFn, snapshot
+from trilingual import updating
+
+
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs `update` plans afresh (a translation it knows to be unchanged is not planned)."""
+    planned: list[str] = []
+    real: Callable[..., Any] = updating.plan
+
+    def counting(config: Any, briefing: Any, lang: str, *args: Any, **kwargs: Any) -> Any:
+        planned.append(f"{briefing.slug}/{lang}")
+        return real(config, briefing, lang, *args, **kwargs)
+
+    monkeypatch.setattr(updating, "plan", counting)
+    return planned
+
+
+def test_status_between_two_updates_keeps_what_update_knows(sample_repo: Path, cli: CliFn, plans: list[str]) -> None:
+    assert cli(sample_repo, "update").exit_code == 0
+    assert plans
+    assert cli(sample_repo, "status").exit_code == 0
+    plans.clear()
+    result = cli(sample_repo, "update")
+    assert result.exit_code == 0
+    assert "nothing written" in result.stdout
+    assert plans == []
+
+
+def test_update_between_two_status_runs_keeps_status_rows(sample_repo: Path, cli: CliFn) -> None:
+    cli(sample_repo, "update")
+    first = json.loads(cli(sample_repo, "status", "--json").stdout)
+    cli(sample_repo, "update")
+    cache = (sample_repo / ".trilingual" / "cache").read_bytes()
+    assert json.loads(cli(sample_repo, "status", "--json").stdout) == first
+    # A warm status finds every row it needs, so it has nothing to add.
+    assert (sample_repo / ".trilingual" / "cache").read_bytes() == cache
+
+
+def test_an_edit_after_a_warm_run_is_seen(sample_repo: Path, cli: CliFn, plans: list[str]) -> None:
+    slug = "2023-w09-airfield-attack"
+    cli(sample_repo, "update")
+    cli(sample_repo, "status")
+    source = sample_repo / "content" / "ru" / f"{slug}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Утром 26 февраля", "Утром 27 февраля"), encoding="utf-8")
+    rows = json.loads(cli(sample_repo, "status", slug, "--json").stdout)["translations"]
+    assert {r["lang"]: r["state"] for r in rows} == {"be": "stale", "ru": "source", "en": "stale"}
+    plans.clear()
+    before = snapshot(sample_repo)
+    cli(sample_repo, "update")
+    assert sorted(plans) == [f"{slug}/be", f"{slug}/en"]
+    assert snapshot(sample_repo) != before
