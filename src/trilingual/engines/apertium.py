@@ -19,6 +19,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -201,11 +202,14 @@ class ApertiumEngine(Engine):
                 proc.kill()
             return None, f"cannot start {exc.filename}"
         first, last = procs[0], procs[-1]
-        assert first.stdin is not None
+        data = stream.encode("utf-8")
         try:
-            first.stdin.write(stream.encode("utf-8"))
-            first.stdin.close()
-            out, _ = last.communicate(timeout=self.request_timeout)
+            if first is last:
+                out, _ = last.communicate(data, timeout=self.request_timeout)
+            else:
+                # Written from a thread: a long batch must not fill the pipes while nobody reads.
+                threading.Thread(target=_feed, args=(first, data), daemon=True).start()
+                out, _ = last.communicate(timeout=self.request_timeout)
             for proc in procs:
                 proc.wait(timeout=self.request_timeout)
         except (subprocess.TimeoutExpired, BrokenPipeError) as exc:
@@ -218,3 +222,12 @@ class ApertiumEngine(Engine):
         if failed:
             return None, f"{failed[0][0]} failed (exit status {failed[0][1]})"
         return out.decode("utf-8", "replace"), ""
+
+
+def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # the stage died; its exit status tells
