@@ -713,7 +713,7 @@ def push(
     from trilingual.exchange.push import push as do_push
 
     with reporting():
-        report = do_push(_config(), [f if f.is_absolute() else Path.cwd() / f for f in files], dry_run)
+        report = do_push(_config(), list(files), dry_run)
     names = (REVIEWED, APPLIED, STALE, CONFLICT, SAME, UNCHANGED)
     if as_json:
         emit_json(
@@ -778,8 +778,7 @@ def glossary(
         config = _config()
         gloss = load_glossary(config)
         if tbx is not None:
-            target = tbx if tbx.is_absolute() else Path.cwd() / tbx
-            atomic_write(target, to_tbx(gloss, config.languages[0] if "en" not in config.languages else "en"))
+            atomic_write(tbx, to_tbx(gloss, config.languages[0] if "en" not in config.languages else "en"))
     if tbx is not None:
         typer.echo(f"wrote {tbx} ({len(gloss.terms)} terms)")
         return

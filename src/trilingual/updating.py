@@ -10,8 +10,9 @@ place, so bad input anywhere changes nothing anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from trilingual.cache import Cache
 from trilingual.catalogs import Catalog, write_catalog
@@ -23,6 +24,8 @@ from trilingual.sync import Conflict, Inputs, Plan, changed_files, gather, plan
 
 # Given a translation's plan, the catalog it should have instead (None: leave it).
 Transform = Callable[[Briefing, str, Plan], Catalog | None]
+# Files to write along with the plans (or an exception to refuse them all).
+Finish = Callable[[], Iterable[tuple[Path, bytes]]]
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,19 @@ def replan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, catalo
     )
 
 
-def run(config: Config, sel: Selection, transform: Transform | None = None, dry_run: bool = False) -> UpdateReport:
+def run(
+    config: Config,
+    sel: Selection,
+    transform: Transform | None = None,
+    dry_run: bool = False,
+    finish: Finish | None = None,
+) -> UpdateReport:
+    """Plan, transform and write the selected translations, all or nothing.
+
+    `finish`, called after every translation is planned and before anything
+    is put in place, may raise to refuse the whole run or return more files
+    to write in the same transaction (push's conflict files).
+    """
     with repository_lock(config.root):
         cache = Cache(config.root)
         repo = scan(config, cache)
@@ -87,6 +102,10 @@ def run(config: Config, sel: Selection, transform: Transform | None = None, dry_
                 )
                 row = translation_status(config, briefing, lang, p)
                 after.append((status_key(new_inputs, config), row, p.conflicts))
+            for path, data in finish() if finish is not None else ():
+                written.append(config.relative(path))
+                if not dry_run:
+                    tx.stage(path, data)
             tx.commit()
         # What was just written is, by construction, what a second run would plan again.
         for key, row, found in after:
