@@ -91,6 +91,12 @@ def po_invalid_utf8(repo: Path) -> tuple[str, int, str]:
     return CATALOG, 15, "invalid UTF-8"
 
 
+def translation_breaks_structure(repo: Path) -> tuple[str, int, str]:
+    # A list item translated as "## ..." would turn into a heading in the Markdown.
+    replace(repo, CATALOG, '"у раёне аэрадрома'.encode(), '"## у раёне аэрадрома'.encode())
+    return CATALOG, 67, "would change the Markdown structure"
+
+
 def broken_config(repo: Path) -> tuple[str, int, str]:
     replace(repo, "trilingual.toml", b'name = "belarus-briefings"', b"name = belarus-briefings")
     return "trilingual.toml", 3, "invalid TOML"
@@ -115,6 +121,7 @@ CASES: dict[str, Callable[[Path], tuple[str, int, str]]] = {
     "original-disagrees": original_disagrees,
     "broken-translation-yaml": broken_translation_yaml,
     "po-invalid-utf8": po_invalid_utf8,
+    "translation-breaks-structure": translation_breaks_structure,
     "broken-config": broken_config,
     "unknown-configured-language": unknown_configured_language,
 }

@@ -20,6 +20,8 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import polib
+
 from trilingual.catalogs import Catalog, Entry, merge, new_header, read_catalog, unit_keys, write_catalog
 from trilingual.config import Config
 from trilingual.errors import InputError
@@ -218,7 +220,7 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
             )
             raise InputError(
                 inputs.catalog.path,
-                1,
+                _msgstr_line(inputs.catalog.data, keys[bad]),
                 f"the translation of unit {bad + 1} ({units[bad].kind}, line {units[bad].line} of {reference}) "
                 "would change the Markdown structure (a blank line, a heading or list marker at its start?)",
             )
@@ -246,6 +248,21 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
         adopted=adopted,
         markdown_exists=inputs.markdown.data is not None,
     )
+
+
+def _msgstr_line(data: bytes | None, key: tuple[str | None, str]) -> int:
+    """The line of an entry's msgstr in a catalog, so that an error points at the translation to fix."""
+    if data is None:
+        return 1
+    text = data.decode("utf-8")
+    for e in polib.pofile(text):
+        if not e.obsolete and (e.msgctxt, e.msgid) == key and e.linenum:
+            lines = text.split("\n")
+            for number in range(e.linenum, len(lines) + 1):
+                if lines[number - 1].startswith("msgstr"):
+                    return number
+            return e.linenum
+    return 1
 
 
 def _human(entry: Entry, text: str) -> Entry:
