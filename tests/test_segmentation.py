@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.conftest import CliFn
+
 from trilingual.segmentation import segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,6 +184,16 @@ def test_layout_survives_translation(text: str) -> None:
     again = segment(result)
     assert again.kinds() == seg.kinds()
     assert [u.text for u in again.units] == [translated(u.text).strip() for u in seg.units]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document())
+def test_windows_line_endings_and_bom_rebuild_exactly(text: str) -> None:
+    crlf = "\ufeff" + text.replace("\n", "\r\n")
+    seg = segment(crlf)
+    assert seg.rebuild([u.text for u in seg.units]) == crlf
+    assert seg.kinds() == segment(text).kinds()
+    assert segment(seg.rebuild([translated(u.text) for u in seg.units])).kinds() == seg.kinds()
 
 
 def test_generated_documents_have_every_unit_kind() -> None:
