@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
+from trilingual.catalogs import check_syntax
 from trilingual.config import Config
 from trilingual.errors import InputError
 from trilingual.files import read_bytes_or_none, repository_lock, write_if_changed
 from trilingual.rendering import TEMPLATE_LANGUAGE, template_loader, template_names
+from trilingual.repository import decode
 
 if TYPE_CHECKING:
     from babel.support import Translations
@@ -110,7 +112,10 @@ def _new_catalog(config: Config, lang: str | None) -> Catalog:
 
 def to_bytes(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=79, sort_by_file=False, sort_output=True, ignore_obsolete=False, include_previous=True)
+    # No `#| msgid` lines: babel reads them back as comments, so a second run would change the file.
+    write_po(
+        out, catalog, width=79, sort_by_file=False, sort_output=True, ignore_obsolete=False, include_previous=False
+    )
     return _VOLATILE_HEADER.sub(b"", out.getvalue())
 
 
@@ -119,11 +124,13 @@ def read(config: Config, lang: str) -> Catalog | None:
     data = read_bytes_or_none(path)
     if data is None:
         return None
+    rel = config.relative(path)
+    check_syntax(decode(data, rel), rel)  # babel skips what it cannot parse; a release must not
     try:
         return read_po(io.BytesIO(data), locale=lang, domain=DOMAIN, abort_invalid=True)
     except Exception as exc:  # babel's PoFileError and locale errors both name the line in the text
         match = re.search(r"line (\d+)", str(exc))
-        raise InputError(config.relative(path), int(match.group(1)) if match else 1, f"invalid PO: {exc}") from None
+        raise InputError(rel, int(match.group(1)) if match else 1, f"invalid PO: {exc}") from None
 
 
 def planned(config: Config, langs: Iterable[str] = ()) -> list[tuple[Path, bytes]]:
