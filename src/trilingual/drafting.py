@@ -258,9 +258,9 @@ class Drafter:
         self, texts: list[str], src: str, tgt: str, step: Step, reasons: dict[str, list[str]]
     ) -> dict[str, Draft]:
         via = step.via or PIVOT
-        first_leg = tuple(s for s in self.routes.get((src, via), ()) if not s.via) or (Step(step.engine),)
-        if self.override is not None:
-            first_leg = tuple(s for s in self.route(src, via) if not s.via) or first_leg
+        # The first leg follows the route configured for src>via (or the offline default), without pivots.
+        configured = self.routes.get((src, via)) or tuple(Step(s) for s in DEFAULT_ROUTES.get(f"{src}>{via}", ()))
+        first_leg = tuple(s for s in configured if not s.via) or (Step(step.engine),)
         leg1 = self._along(texts, src, via, first_leg, top=False)
         middle = {t: d for t, d in leg1.items() if isinstance(d, Draft)}
         for text, d in leg1.items():

@@ -216,7 +216,7 @@ class Engine:
         except KeyboardInterrupt as exc:
             stop.set()
             for future, batch in pending.items():
-                if future.done() and not future.cancelled():
+                if future.done() and not future.cancelled() and future.exception() is None:
                     results.update(zip(batch, future.result(), strict=True))
             pool.shutdown(wait=False, cancel_futures=True)
             exc.partial = results  # type: ignore[attr-defined]
