@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +26,12 @@ def server() -> Iterator[Loopback]:
 
 
 def configure(repo: Path, text: str) -> None:
+    """Add settings to the copy's trilingual.toml; a [routes] table given replaces the shipped one."""
     path = repo / "trilingual.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
+    current = path.read_text(encoding="utf-8")
+    if "[routes]" in text:
+        current = re.sub(r"(?ms)^\[routes\]\n.*?(?=^\[)", "", current)
+    path.write_text(current + "\n" + text, encoding="utf-8")
 
 
 def libre_config(url: str, routes: str = '"be>en" = ["tm", "libre"]', extra: str = "") -> str:

@@ -15,6 +15,31 @@ name = "{name}"
 # The languages every briefing appears in. Each briefing names its original
 # in its front matter (original: ru); the others are translations.
 languages = [{languages}]
+
+# Machine drafts (`trilingual draft`). Routes per pair "source>target": engines
+# tried in order; "ENGINE via ru" pivots through Russian. The translation
+# memory (tm) and Apertium work offline; nothing is sent to an online provider
+# unless a route names it. Keys only through the name of an environment variable.
+[routes]
+"ru>be" = ["tm", "apertium"]
+"be>ru" = ["tm", "apertium"]
+"ru>en" = ["tm"]
+"be>en" = ["tm"]
+"en>ru" = ["tm"]
+"en>be" = ["tm"]
+# With keys or a server of your own, for example:
+# "ru>en" = ["tm", "deepl", "google"]
+# "be>en" = ["tm", "deepl via ru"]
+
+[engines.tm]
+threshold = 75          # fuzzy matches scoring at least this (0-100) are used, the score noted
+
+# [engines.libre]                 # a LibreTranslate server, e.g. self-hosted
+# url = "http://127.0.0.1:5000/"
+# key_env = "LIBRETRANSLATE_API_KEY"
+# [engines.deepl]
+# key_env = "DEEPL_API_KEY"
+# workers = 8                     # requests in flight; also: rate (per second), timeout, retries
 """
 
 GITIGNORE = "# trilingual's local cache and lock\n.trilingual/\n"
