@@ -15,6 +15,7 @@ it changed as well, both are kept and the unit is reported as a conflict.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -125,9 +126,16 @@ def _adopt_identical(text: str) -> bool:
     return len(text.split()) <= 3 or not any(ch.isalpha() for ch in text)
 
 
+@functools.lru_cache(maxsize=4)
+def _parse_source(path: Path, data: bytes, languages: tuple[str, ...]) -> Segmented:
+    # The targets of one briefing are planned one after the other: parse the
+    # original once for both (a Segmented is immutable; the key is the bytes).
+    return parse_document(path, data, languages)[0]
+
+
 def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_seg: Segmented | None = None) -> Plan:
     if source_seg is None:
-        source_seg, _ = parse_document(inputs.source.path, inputs.source.data or b"", config.languages)
+        source_seg = _parse_source(inputs.source.path, inputs.source.data or b"", config.languages)
     units = source_seg.units
     reference = config.relative(inputs.source.path)
     keys = unit_keys(units)
@@ -149,6 +157,7 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
     md_path = inputs.markdown.path
     md_rel = config.relative(md_path)
     new_key_edits: dict[int, str] = {}
+    md_seg: Segmented | None = None
 
     if inputs.markdown.data is not None:
         md_seg, _ = parse_document(md_path, inputs.markdown.data, config.languages)
@@ -212,7 +221,11 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
         ]
         source_revision = revision(inputs.source.data or b"")
         md_text = _with_revision(source_seg.rebuild(texts), source_revision)
-        rewritten = segment(md_text, md_path)
+        markdown_bytes = md_text.encode("utf-8")
+        # Unchanged Markdown was parsed above; the same text segments the same.
+        rewritten = (
+            md_seg if md_seg is not None and markdown_bytes == inputs.markdown.data else segment(md_text, md_path)
+        )
         if [u.kind for u in rewritten.units] != [u.kind for u in units]:
             bad = next(
                 (i for i, (a, b) in enumerate(zip(rewritten.units, units, strict=False)) if a.kind != b.kind),
@@ -232,7 +245,6 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
             )
             for i, (u, w) in enumerate(zip(units, rewritten.units, strict=True))
         )
-        markdown_bytes = md_text.encode("utf-8")
         sync_bytes = SyncRecord(source_revision, sync_units).to_bytes()
 
     return Plan(
