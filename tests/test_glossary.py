@@ -49,7 +49,7 @@ def test_bad_row_is_one_line_error(sample_repo: Path, cli: CliFn) -> None:
     before = snapshot(sample_repo)
     result = cli(sample_repo, "glossary")
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"{path}:4: entry without a term in any language"
+    assert result.stderr.strip() == "glossary.csv:4: entry without a term in any language"
     assert snapshot(sample_repo) == before
 
 
