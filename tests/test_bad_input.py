@@ -135,6 +135,6 @@ def test_bad_input_is_refused_with_one_line(sample_repo: Path, cli: CliFn, case:
         assert result.exit_code == 2, (command, result.stdout, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, (command, result.stderr)
-        assert lines[0].startswith(f"{sample_repo / rel}:{line}: "), (command, lines[0])
+        assert lines[0].startswith(f"{rel}:{line}: "), (command, lines[0])
         assert message in lines[0], (command, lines[0])
         assert snapshot(sample_repo) == before, command

@@ -254,7 +254,7 @@ def test_bad_route_is_an_input_error(sample_repo: Path, cli: CliFn) -> None:
     before = snapshot(sample_repo)
     result = cli(sample_repo, "draft", "--engine", "fake")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{sample_repo / 'trilingual.toml'}:")
+    assert result.stderr.startswith("trilingual.toml:")
     assert "babelfish" in result.stderr
     assert snapshot(sample_repo) == before
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from trilingual import __version__
-from trilingual.errors import TrilingualError
+from trilingual.errors import InputError, TrilingualError
 
 app = typer.Typer(
     name="trilingual",
@@ -78,13 +78,24 @@ def reporting() -> Iterator[None]:
     """Turn the core's errors into one line on stderr and the documented exit code."""
     try:
         yield
+    except InputError as exc:
+        fail(f"{_shown(exc.path)}:{exc.line}: {exc.message}" if exc.line else f"{_shown(exc.path)}: {exc.message}")
     except TrilingualError as exc:
-        fail(str(exc) if str(exc).split(":", 1)[0].strip() else f"trilingual: {exc}", exc.exit_code)
+        fail(f"trilingual: {exc}", exc.exit_code)
     except KeyboardInterrupt:
         fail("trilingual: interrupted", 130)
     except BrokenPipeError:
         sys.stderr.close()
         raise typer.Exit(0) from None
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the folder the command runs in."""
+    if path.is_absolute():
+        base = _root_dir.resolve()
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)
 
 
 def _config() -> Any:
