@@ -8,14 +8,15 @@ translation in a catalog, or an original and its translation), `import`
 second `draft` sends nothing for text already drafted.
 
 Lookups are fast over many units: an exact match by hash through SQLite's
-index; a fuzzy match over the units of the same pair whose length could
-reach the threshold at all, scored by rapidfuzz.
+index; a fuzzy match over the units of the same pair that share one of the
+query's rarest words and whose length could reach the threshold at all,
+scored by rapidfuzz.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
+import re
 import sqlite3
 import threading
 import xml.etree.ElementTree as ET
@@ -65,13 +66,43 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-class _PairIndex:
-    """The sources of one language pair sorted by length, for fuzzy candidates."""
+_WORD = re.compile(r"\w{3,}|\d+")
+RARE_WORDS = 4  # fuzzy candidates share at least one of the query's rarest words
+MAX_CANDIDATES = 4000
 
-    def __init__(self, rows: list[tuple[int, str]]) -> None:
-        rows.sort()
-        self.lengths = [n for n, _ in rows]
-        self.sources = [s for _, s in rows]
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+class _PairIndex:
+    """The sources of one language pair: by length, and by the words they hold.
+
+    A text similar enough to be a fuzzy match shares most of its words with
+    the query, so it shares at least one of the query's rarest words: the
+    candidates are the texts holding one of those, within the length window
+    where the score can reach the threshold at all. rapidfuzz scores those.
+    """
+
+    def __init__(self, rows: list[str]) -> None:
+        self.sources = rows
+        self.lengths = [len(s) for s in rows]
+        self.postings: dict[str, list[int]] = {}
+        for i, text in enumerate(rows):
+            for word in _words(text):
+                self.postings.setdefault(word, []).append(i)
+
+    def candidates(self, text: str, lo: int, hi: int) -> list[str]:
+        words = sorted(_words(text), key=lambda w: len(self.postings.get(w, ())))
+        ids: set[int] = set()
+        for word in words[:RARE_WORDS]:
+            posting = self.postings.get(word, ())
+            if ids and len(ids) + len(posting) > MAX_CANDIDATES:
+                break  # a common word adds little but cost; the rarer ones already found the candidates
+            ids.update(posting)
+        if not words:
+            ids = set(range(len(self.sources)))
+        return [self.sources[i] for i in ids if lo <= self.lengths[i] <= hi]
 
 
 class Memory:
@@ -154,10 +185,9 @@ class Memory:
         index = self._index.get((src, tgt))
         if index is None:
             with self._lock:
-                rows = self._db.execute(
-                    "SELECT DISTINCT length, source FROM units WHERE src = ? AND tgt = ?", (src, tgt)
-                ).fetchall()
-            index = self._index[(src, tgt)] = _PairIndex([(int(n), str(s)) for n, s in rows])
+                rows = self._db.execute("SELECT DISTINCT source FROM units WHERE src = ? AND tgt = ?", (src, tgt))
+                sources = [str(row[0]) for row in rows]
+            index = self._index[(src, tgt)] = _PairIndex(sources)
         return index
 
     def lookup(self, src: str, tgt: str, text: str, threshold: float = 75.0) -> Match | None:
@@ -171,9 +201,8 @@ class Memory:
             return None
         # fuzz.ratio is 200*common/(len a + len b): a length outside this window cannot reach the threshold.
         ratio = threshold / 100.0
-        lo = bisect.bisect_left(index.lengths, int(n * ratio / (2 - ratio)))
-        hi = bisect.bisect_right(index.lengths, int(n * (2 - ratio) / ratio) + 1)
-        found = process.extractOne(text, index.sources[lo:hi], scorer=fuzz.ratio, score_cutoff=threshold)
+        lo, hi = int(n * ratio / (2 - ratio)), int(n * (2 - ratio) / ratio) + 1
+        found = process.extractOne(text, index.candidates(text, lo, hi), scorer=fuzz.ratio, score_cutoff=threshold)
         if found is None:
             return None
         source, score, _ = found
