@@ -220,8 +220,9 @@ def read_document(path: Path, data: bytes, slug: str, lang: str, state: str) -> 
     )
 
 
-def documents(config: Config, briefing: Briefing, states: dict[str, str]) -> dict[str, Document]:
+def documents(config: Config, briefing: Briefing, states: dict[str, str], cache: Cache) -> dict[str, Document]:
     """The text of a briefing in each language that has one (a missing translation has none)."""
+    from trilingual.status import status_key
     from trilingual.sync import gather, plan
 
     source_data = briefing.source.data or b""
@@ -234,11 +235,17 @@ def documents(config: Config, briefing: Briefing, states: dict[str, str]) -> dic
             continue
         if state == State.MISSING.value:
             continue
-        # The plan, not the file: the page shows what the catalog holds even if `update` was not run.
-        p = plan(config, briefing, lang, gather(config, briefing, lang))
-        if p.markdown_bytes is None:
+        # What the catalog holds, even if `update` was not run: the file itself when the last
+        # update left exactly these inputs (its no-op record), otherwise a fresh plan.
+        inputs = gather(config, briefing, lang)
+        known = cache.get("noop", status_key(inputs, config))
+        if known is not None and not known and inputs.markdown.data is not None:
+            markdown: bytes | None = inputs.markdown.data
+        else:
+            markdown = plan(config, briefing, lang, inputs).markdown_bytes
+        if markdown is None:
             continue
-        out[lang] = read_document(briefing.translations[lang].path, p.markdown_bytes, briefing.slug, lang, state)
+        out[lang] = read_document(briefing.translations[lang].path, markdown, briefing.slug, lang, state)
     return out
 
 
@@ -281,7 +288,7 @@ def build(config: Config, edition: str, rows: list[TranslationStatus], cache: Ca
     labels = {lang: env.get_template("_labels.html").module for lang, env in envs.items()}
     for b in briefings:
         _check_briefing(config, b, labels[config.languages[0]])
-    docs = {b.slug: documents(config, b, states.get(b.slug, {})) for b in briefings}
+    docs = {b.slug: documents(config, b, states.get(b.slug, {}), cache) for b in briefings}
 
     files: dict[str, bytes] = {}
     style = envs[config.languages[0]].get_template("style.css").render()
@@ -471,7 +478,7 @@ def archive(edition: str, files: dict[str, bytes], mtime: int) -> bytes:
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     out = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=9) as gz:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as gz:
         gz.write(raw.getvalue())
     return out.getvalue()
 

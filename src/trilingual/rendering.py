@@ -35,6 +35,7 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+@lru_cache(maxsize=256)  # a briefing's body goes into its page and into the feed
 def markdown_html(text: str) -> str:
     return str(_markdown().render(text))
 
