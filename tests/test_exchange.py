@@ -151,7 +151,7 @@ def test_no_pushed_text_is_ever_lost(cli: CliFn, tmp_path_factory: pytest.TempPa
         shutil.copytree(ROOT / folder, repo / folder)
     shutil.copy(ROOT / "glossary.csv", repo / "glossary.csv")
     slots: dict[int, Path] = {}
-    pending: dict[int, set[str]] = {0: set(), 1: set()}  # texts edited into each slot's file, not yet pushed
+    pending: dict[int, dict[int, str]] = {0: {}, 1: {}}  # per slot: unit -> the text last edited in
     conflicted: set[str] = set()
     source = repo / f"content/en/{SLUG}.md"
     for step, op in enumerate(ops):
@@ -164,7 +164,7 @@ def test_no_pushed_text_is_ever_lost(cli: CliFn, tmp_path_factory: pytest.TempPa
             files = list(out.iterdir()) if out.exists() else []
             if files:
                 slots[slot] = files[0]
-                pending[slot] = set()
+                pending[slot] = {}
         elif op[0] == "edit" and op[1] in slots:
             _, slot, index, review = op
             path = slots[slot]
@@ -179,7 +179,7 @@ def test_no_pushed_text_is_ever_lost(cli: CliFn, tmp_path_factory: pytest.TempPa
                 {".po": "po"}.get(path.suffix, "xliff2" if b"document:2.0" in path.read_bytes() else "xliff")
             )
             path.write_bytes(fmt.dump(replace(doc, units=tuple(units))))
-            pending[slot].add(text)
+            pending[slot][i] = text
         elif op[0] == "source":
             units = segment(source.read_text()).units
             body = [u for u in units if u.kind in ("paragraph", "list item")]
@@ -202,9 +202,9 @@ def test_no_pushed_text_is_ever_lost(cli: CliFn, tmp_path_factory: pytest.TempPa
                 assert "no longer exists" in result.stderr
                 continue
             kept = _texts_kept(repo)
-            lost = pending[op[1]] - kept
+            lost = set(pending[op[1]].values()) - kept
             assert not lost, f"pushed and lost: {lost}"
-            conflicted |= pending[op[1]] & {
+            conflicted |= set(pending[op[1]].values()) & {
                 e.msgstr for p in (repo / "locale/be/conflicts").glob("*.po") for e in polib.pofile(str(p))
             }
         # A text waiting in a conflict file stays there until the catalog holds it.

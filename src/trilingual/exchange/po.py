@@ -33,6 +33,7 @@ BRIEFING_HEADER = "X-Trilingual-Briefing"
 LANGUAGE_HEADER = "X-Trilingual-Language"
 SOURCE_HEADER = "X-Trilingual-Source"
 CONFLICTS_HEADER = "X-Trilingual-Conflicts"
+UNWRAPPED = 1 << 20
 
 
 class PoFormat(Format):
@@ -41,7 +42,8 @@ class PoFormat(Format):
     extension = ".po"
 
     def dump(self, doc: Document) -> bytes:
-        po = polib.POFile(wrapwidth=WRAP_WIDTH)
+        # Unwrapped: editors rewrap as they like, and wrapping is most of the writing time.
+        po = polib.POFile(wrapwidth=UNWRAPPED)
         po.header = f"{doc.lang} translation of {doc.source_path}, for a translator"
         po.metadata = {
             "Project-Id-Version": f"{doc.project} {doc.slug}".strip(),

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trilingual.cache import Cache
-from trilingual.catalogs import Entry
+from trilingual.catalogs import Entry, read_catalog
 from trilingual.config import Config
 from trilingual.errors import UsageError
 from trilingual.exchange import get_format
 from trilingual.exchange.model import Document, ExchangeUnit, base_of
 from trilingual.files import atomic_write
 from trilingual.glossary import Glossary, load_glossary
-from trilingual.repository import check_langs, scan
-from trilingual.sync import gather, plan
+from trilingual.repository import Briefing, check_langs, scan
+from trilingual.status import status_key
+from trilingual.sync import Inputs, gather, plan
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,14 @@ def unit_for(entry: Entry, glossary: Glossary, source_lang: str, lang: str) -> E
     )
 
 
+def _entries(config: Config, cache: Cache, briefing: Briefing, lang: str, inputs: Inputs) -> tuple[Entry, ...]:
+    """The translation's entries, one per unit, as `update` would leave them."""
+    if inputs.catalog.data is not None and cache.get("noop", status_key(inputs, config)) is not None:
+        # `update` recorded that these very files plan to themselves: the catalog is the plan.
+        return read_catalog(inputs.catalog.data, inputs.catalog.path, lang).active
+    return plan(config, briefing, lang, inputs).entries
+
+
 def pull(
     config: Config,
     lang: str,
@@ -77,7 +86,8 @@ def pull(
 ) -> PullReport:
     fmt = get_format(fmt_name)
     check_langs(config, (lang,))
-    repo = scan(config, Cache(config.root))
+    cache = Cache(config.root)
+    repo = scan(config, cache)
     glossary = load_glossary(config)
     chosen = repo.select(list(slugs), edition)
     if slugs:
@@ -90,8 +100,8 @@ def pull(
     for briefing in chosen:
         if briefing.original == lang:
             continue
-        p = plan(config, briefing, lang, gather(config, briefing, lang))
-        wanted = [e for e in p.entries if everything or needs_work(e)]
+        inputs = gather(config, briefing, lang)
+        wanted = [e for e in _entries(config, cache, briefing, lang, inputs) if everything or needs_work(e)]
         if not wanted:
             skipped.append(briefing.slug)
             continue

@@ -241,6 +241,12 @@ def push(config: Config, paths: list[Path], dry_run: bool = False) -> PushReport
                 out.append((cpath, data))
         return out
 
+    # Translations where the translator touched nothing need no plan at all.
+    for key in [k for k, pushed in by_translation.items() if not any(u.touched for _, d in pushed for u in d.units)]:
+        for path, doc in by_translation.pop(key):
+            outcomes.extend(Outcome(str(path), u.line, doc.slug, doc.lang, UNCHANGED, u.source) for u in doc.units)
+    if not by_translation:
+        return PushReport(tuple(outcomes), (), (), dry_run)
     slugs = tuple(sorted({slug for slug, _ in by_translation}))
     langs = tuple(sorted({lang for _, lang in by_translation}))
     report = run(config, Selection(slugs, langs), transform, dry_run=dry_run, finish=finish)
