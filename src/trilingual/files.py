@@ -59,6 +59,23 @@ def read_bytes_or_none(path: Path) -> bytes | None:
         return None
 
 
+# Above this many files, one system-wide sync is far cheaper than an fsync each.
+_FSYNC_EACH_LIMIT = 64
+
+
+def flush_to_disk(paths: list[Path] | list[str]) -> None:
+    """Make written files durable before they are renamed into place."""
+    if len(paths) > _FSYNC_EACH_LIMIT:
+        os.sync()
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def replace_folder(target: Path, files: dict[str, bytes]) -> None:
     """Put a whole folder of files in place at once.
 
@@ -70,6 +87,7 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent))
     old: Path | None = None
+    written: list[Path] = []
     try:
         base = tmp.resolve()
         for rel, data in sorted(files.items()):
@@ -80,8 +98,9 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
             with open(path, "wb") as handle:
                 handle.write(data)
             os.chmod(path, 0o644)
+            written.append(path)
         os.chmod(tmp, 0o755)
-        os.sync()
+        flush_to_disk(written)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix="." + target.name + ".", suffix=".old", dir=target.parent))
             os.rename(target, old / target.name)
@@ -119,10 +138,6 @@ def repository_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterat
         lock.release()
 
 
-# Above this many files, one system-wide sync is far cheaper than an fsync each.
-_FSYNC_EACH_LIMIT = 64
-
-
 class Transaction:
     """Stage many files, then put them all in place, or none.
 
@@ -156,15 +171,7 @@ class Transaction:
         self._staged.append((tmp, path))
 
     def commit(self) -> None:
-        if len(self._staged) > _FSYNC_EACH_LIMIT:
-            os.sync()
-        else:
-            for tmp, _ in self._staged:
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+        flush_to_disk([tmp for tmp, _ in self._staged])
         for tmp, target in self._staged:
             os.replace(tmp, target)
         self._staged = []
