@@ -418,10 +418,10 @@ def test_an_interrupted_release_leaves_the_previous_bundle_intact(
         (sample_repo / "content" / "ru" / "2023-w09-airfield-attack.md").read_text().replace("А-50", "A-50 (ДРЛО)")
     )
 
-    def interrupted() -> None:
+    def interrupted(paths: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("trilingual.files.os.sync", interrupted)
+    monkeypatch.setattr("trilingual.files.flush_to_disk", interrupted)
     code, _, err = release(cli, sample_repo, "2023-W09", "--allow", "stale")
     assert code == 130 and "interrupted" in err
     assert bundle_files(sample_repo / "dist") == before
