@@ -31,13 +31,14 @@ class Config:
         return self.root / "content" / lang
 
     def source_path(self, lang: str, slug: str) -> Path:
-        return self.root / "content" / lang / f"{slug}.md"
+        return self.root.joinpath("content", lang, f"{slug}.md")
 
     def catalog_path(self, lang: str, slug: str) -> Path:
-        return self.root / "locale" / lang / f"{slug}.po"
+        # One join, not three: status builds two of these per translation.
+        return self.root.joinpath("locale", lang, f"{slug}.po")
 
     def sync_path(self, lang: str, slug: str) -> Path:
-        return self.root / "locale" / lang / ".sync" / f"{slug}.json"
+        return self.root.joinpath("locale", lang, ".sync", f"{slug}.json")
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

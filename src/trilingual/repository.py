@@ -8,7 +8,6 @@ cache (a summary keyed by the content hash can never be out of date).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import os
 import re
@@ -65,9 +64,14 @@ class FileRef:
     path: Path
     data: bytes | None
 
-    @functools.cached_property  # status and update ask for it several times per file
+    @property
     def digest(self) -> str:
-        return digest(self.data)
+        # Status and update ask several times per file; functools.cached_property
+        # would do, but takes a lock on every access.
+        value: str | None = self.__dict__.get("_digest")
+        if value is None:
+            value = self.__dict__["_digest"] = digest(self.data)
+        return value
 
     @property
     def exists(self) -> bool:
