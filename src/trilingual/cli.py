@@ -21,7 +21,7 @@ from trilingual.errors import InputError, TrilingualError
 
 app = typer.Typer(
     name="trilingual",
-    help="Track briefings across Belarusian, Russian and English: catalogs, status, staleness, diffs.",
+    help="Keep briefings in Belarusian, Russian and English in step: catalogs, status, stale translations and diffs, machine drafts, translators' files, releases.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
