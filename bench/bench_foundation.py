@@ -232,8 +232,8 @@ def bench_size(n: int, args: argparse.Namespace, work: Path, results: Results, l
     base = work / f"n{n}"
     adopted, bare = base / "adopted", base / "originals"
     log(f"N={n}: generating")
-    generate.generate(adopted, n, args.seed)
-    generate.generate(bare, n, args.seed, originals_only=True)
+    shapes = generate.generate(adopted, n, args.seed)
+    generate.copy_originals(adopted, bare, shapes)
     t, rss = trilingual(adopted, "update")
     results.ours[("adopt", n)] = Figure(t, rss)
     runs = args.runs
@@ -387,7 +387,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000", help="comma-separated numbers of briefings")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sample", type=int, default=300, help="files per external tool (one process per file)")
+    parser.add_argument("--sample", type=int, default=200, help="files per external tool (one process per file)")
     parser.add_argument("--po4a-sample", type=int, default=60, help="sources in the po4a configuration")
     parser.add_argument("--md2po", help="mdpo's md2po program (default: md2po on PATH, if it is mdpo's)")
     parser.add_argument("--workdir", type=Path, help="where to generate the repositories (default: a temporary folder)")

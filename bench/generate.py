@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import random
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -219,6 +220,16 @@ def generate(root: Path, briefings: int, seed: int = 1, originals_only: bool = F
                 continue
             (root / "content" / lang / f"{s.slug}.md").write_text(render(s, lang, seed), encoding="utf-8")
     return shapes
+
+
+def copy_originals(root: Path, target: Path, shapes: list[Shape]) -> None:
+    """An originals-only copy of a generated repository (as --originals-only writes it, faster)."""
+    for lang in LANGUAGES:
+        (target / "content" / lang).mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "trilingual.toml", target / "trilingual.toml")
+    for s in shapes:
+        name = Path("content") / s.original / f"{s.slug}.md"
+        shutil.copy(root / name, target / name)
 
 
 def update(root: Path) -> None:
