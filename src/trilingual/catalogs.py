@@ -136,7 +136,8 @@ def check_syntax(text: str, path: Path | str) -> None:
         expect_string = True
 
 
-def read_catalog(data: bytes, path: Path | str, lang: str | None = None) -> Catalog:
+def parse_po(data: bytes, path: Path | str) -> tuple[str, polib.POFile]:
+    """Strictly parse a PO file: its text and polib's reading of it, or an InputError with the line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -144,10 +145,14 @@ def read_catalog(data: bytes, path: Path | str, lang: str | None = None) -> Cata
         raise InputError(path, line, "invalid UTF-8") from None
     check_syntax(text, path)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
+        return text, polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise InputError(path, int(match.group(1)) if match else 1, f"malformed PO file: {exc}") from None
+
+
+def read_catalog(data: bytes, path: Path | str, lang: str | None = None) -> Catalog:
+    text, po = parse_po(data, path)
     header = tuple((k, v) for k, v in po.metadata.items())
     if lang is not None:
         declared = po.metadata.get("Language")

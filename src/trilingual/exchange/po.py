@@ -9,12 +9,11 @@ are: the base as an extracted comment, the briefing in a header field.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polib
 
-from trilingual.catalogs import MACHINE_NOTE, WRAP_WIDTH, check_syntax, plural_forms
+from trilingual.catalogs import MACHINE_NOTE, parse_po, plural_forms
 from trilingual.errors import InputError
 from trilingual.exchange.model import (
     BASE_NOTE,
@@ -27,7 +26,6 @@ from trilingual.exchange.model import (
     Format,
     base_of,
 )
-from trilingual.repository import decode
 
 BRIEFING_HEADER = "X-Trilingual-Briefing"
 LANGUAGE_HEADER = "X-Trilingual-Language"
@@ -87,13 +85,7 @@ class PoFormat(Format):
         return (str(po).rstrip("\n") + "\n").encode("utf-8")
 
     def load(self, data: bytes, path: Path) -> Document:
-        text = decode(data, path)
-        check_syntax(text, path)
-        try:
-            po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-        except (OSError, ValueError) as exc:
-            match = re.search(r"line (\d+)", str(exc))
-            raise InputError(path, int(match.group(1)) if match else 1, f"malformed PO file: {exc}") from None
+        text, po = parse_po(data, path)
         meta = po.metadata
         slug = meta.get(BRIEFING_HEADER, "").strip()
         if not slug:
