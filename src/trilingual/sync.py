@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -222,10 +223,13 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
         source_revision = revision(inputs.source.data or b"")
         md_text = _with_revision(source_seg.rebuild(texts), source_revision)
         markdown_bytes = md_text.encode("utf-8")
-        # Unchanged Markdown was parsed above; the same text segments the same.
-        rewritten = (
-            md_seg if md_seg is not None and markdown_bytes == inputs.markdown.data else segment(md_text, md_path)
+        # Markdown that is unchanged, or changed only in its recorded revision,
+        # segments as it did when parsed above.
+        unchanged = md_seg is not None and (
+            markdown_bytes == inputs.markdown.data
+            or _only_revision_changed((inputs.markdown.data or b"").decode("utf-8"), md_text, source_revision)
         )
+        rewritten = md_seg if md_seg is not None and unchanged else segment(md_text, md_path)
         if [u.kind for u in rewritten.units] != [u.kind for u in units]:
             bad = next(
                 (i for i, (a, b) in enumerate(zip(rewritten.units, units, strict=False)) if a.kind != b.kind),
@@ -315,6 +319,22 @@ def _with_revision(text: str, source_revision: str) -> str:
             lines.insert(i, f"source_revision: {source_revision}")
             return "\n".join(lines)
     return text
+
+
+_REVISION_LINE = re.compile(r"source_revision: [0-9a-f]{12}")
+
+
+def _only_revision_changed(old: str, new: str, source_revision: str) -> bool:
+    """Whether `new` is `old` with the plain hex token of its revision line replaced in place.
+
+    Nothing else moves by a byte and the YAML keeps its shape, so every unit
+    of `new` is the unit of `old` (a source edit changes the revision of
+    every translation; this spares parsing their Markdown twice).
+    """
+    if len(old) != len(new) or _with_revision(old, source_revision) != new:
+        return False
+    differ = [(a, b) for a, b in zip(old.split("\n"), new.split("\n"), strict=True) if a != b]
+    return len(differ) <= 1 and all(_REVISION_LINE.fullmatch(a) and _REVISION_LINE.fullmatch(b) for a, b in differ)
 
 
 def changed_files(config: Config, inputs: Inputs, p: Plan) -> list[tuple[Path, bytes]]:
