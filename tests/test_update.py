@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polib
 import yaml
-
 from tests.conftest import CliFn, snapshot
+
 from trilingual.repository import revision
 from trilingual.segmentation import segment
 
@@ -187,7 +187,8 @@ def test_adoption_refuses_a_structure_that_does_not_match(sample_repo: Path, cli
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"{md.relative_to(sample_repo).as_posix()}:{line}: paragraph where the original has a heading")
+    rel = md.relative_to(sample_repo).as_posix()
+    assert lines[0].startswith(f"{rel}:{line}: paragraph where the original has a heading")
     assert snapshot(sample_repo) == before
 
 

@@ -21,7 +21,10 @@ from trilingual.errors import InputError, TrilingualError
 
 app = typer.Typer(
     name="trilingual",
-    help="Keep briefings in Belarusian, Russian and English in step: catalogs, status, stale translations and diffs, machine drafts, translators' files, releases.",
+    help=(
+        "Keep briefings in Belarusian, Russian and English in step: catalogs, status, "
+        "stale translations and diffs, machine drafts, translators' files, releases."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -54,18 +57,23 @@ Edition = Annotated[
 _root_dir: Path = Path(".")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"trilingual {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     directory: Annotated[
         Path, typer.Option("--directory", "-C", help="Run as if started in this folder.", metavar="DIR")
     ] = Path("."),
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
+    ] = False,
 ) -> None:
     global _root_dir
     _root_dir = directory
-    if version:
-        typer.echo(f"trilingual {__version__}")
-        raise typer.Exit(0)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -470,9 +478,7 @@ def release(
         else:
             verb = "would write" if result.dry_run else "wrote"
             size = sum(f.bytes for f in result.files)
-            typer.echo(
-                f"{verb} {shown}/: {len(result.files)} files ({size:,} bytes), manifest.json, {result.archive}"
-            )
+            typer.echo(f"{verb} {shown}/: {len(result.files)} files ({size:,} bytes), manifest.json, {result.archive}")
             if result.record_changed:
                 typer.echo(f"{'would record' if result.dry_run else 'recorded'} {result.record}")
     if not result.ok:
@@ -584,18 +590,14 @@ def draft(
                 "drafted": report.drafted,
                 "from_memory": report.from_memory,
                 "engines": [e.__dict__ for e in report.engines],
-                "drafted_per_translation": [
-                    {"slug": s, "lang": lg, "units": n} for s, lg, n in report.per_translation
-                ],
+                "drafted_per_translation": [{"slug": s, "lang": lg, "units": n} for s, lg, n in report.per_translation],
                 "written": list(report.written),
                 "failures": [f.__dict__ for f in report.failures],
                 "interrupted": report.interrupted,
             }
         )
     elif report.dry_run:
-        rows = [
-            [e.engine, str(e.units), str(e.characters), "yes" if e.third_party else "no"] for e in report.engines
-        ]
+        rows = [[e.engine, str(e.units), str(e.characters), "yes" if e.third_party else "no"] for e in report.engines]
         if rows:
             typer.echo(_table(["ENGINE", "UNITS", "CHARACTERS", "SENT AWAY"], rows, {1, 2}))
         memory = f", {report.from_memory} from the translation memory" if report.from_memory else ""
@@ -747,8 +749,7 @@ def push(
                 err=True,
             )
         typer.echo(
-            ", ".join(f"{report.count(n)} {n}" for n in names)
-            + (" (dry run, nothing written)" if dry_run else "")
+            ", ".join(f"{report.count(n)} {n}" for n in names) + (" (dry run, nothing written)" if dry_run else "")
         )
     if report.conflicts:
         raise typer.Exit(1)
