@@ -26,6 +26,10 @@ class InputError(TrilingualError):
         self.message = message
         super().__init__(self.location() + ": " + message)
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[Path, int | None, str]]:
+        # Errors raised in a worker process travel back pickled.
+        return (InputError, (self.path, self.line, self.message))
+
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 

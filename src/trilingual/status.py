@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from trilingual import __version__
+from trilingual.batch import run_jobs
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import UsageError
-from trilingual.repository import Briefing, Selection, iter_translations, scan
+from trilingual.repository import Briefing, Repository, Selection, iter_translations, scan
 from trilingual.sync import Inputs, Plan, gather, plan
 
 
@@ -174,24 +175,40 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
     cache = cache or Cache(config.root)
     repo = scan(config, cache)
     published = _published(config)
-    rows: list[TranslationStatus] = []
+    found: list[TranslationStatus | None] = []
+    missing: list[tuple[int, str, str, str]] = []  # row index, key, slug, language
     for briefing, lang in iter_translations(repo, sel):
         if lang == briefing.original:
-            row = source_status(briefing, config, cache)
-        else:
-            inputs = gather(config, briefing, lang)
-            key = status_key(inputs, config)
-            row = cache.get("status", key)
-            if row is None:
-                row = translation_status(config, briefing, lang, plan(config, briefing, lang, inputs))
-                cache.put("status", key, row)
-            if row.state == State.COMPLETE and published.get((briefing.slug, lang)) == _revision_of(briefing):
-                row = TranslationStatus(**{**row.__dict__, "state": State.PUBLISHED})
+            found.append(source_status(briefing, config, cache))
+            continue
+        key = status_key(gather(config, briefing, lang), config)
+        row = cache.get("status", key)
+        if row is None:
+            missing.append((len(found), key, briefing.slug, lang))
+        found.append(row)
+    planned = run_jobs(_status_job, (config, repo), [(slug, lang) for _, _, slug, lang in missing])
+    for (index, key, _, _), row in zip(missing, planned, strict=True):
+        cache.put("status", key, row)
+        found[index] = row
+    rows: list[TranslationStatus] = []
+    for row in found:
+        assert row is not None
+        if row.state == State.COMPLETE and published.get((row.slug, row.lang)) == _revision_of(
+            repo.briefings[row.slug]
+        ):
+            row = TranslationStatus(**{**row.__dict__, "state": State.PUBLISHED})
         if not sel.states or row.state.value in sel.states:
             rows.append(row)
     if own_cache:
         cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
     return rows
+
+
+def _status_job(context: tuple[Config, Repository], item: tuple[str, str]) -> TranslationStatus:
+    config, repo = context
+    slug, lang = item
+    briefing = repo.briefings[slug]
+    return translation_status(config, briefing, lang, plan(config, briefing, lang, gather(config, briefing, lang)))
 
 
 def _revision_of(briefing: Briefing) -> str:

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trilingual.batch import run_jobs
 from trilingual.cache import Cache
 from trilingual.catalogs import Catalog, write_catalog
 from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
-from trilingual.repository import Briefing, FileRef, Selection, iter_translations, scan
+from trilingual.repository import Briefing, FileRef, Repository, Selection, iter_translations, scan
 from trilingual.status import TranslationStatus, status_key, translation_status
 from trilingual.sync import Conflict, Inputs, Plan, changed_files, gather, plan
 
@@ -69,39 +70,35 @@ def run(
         conflicts: list[Conflict] = []
         adopted = changed = count = 0
         after: list[tuple[str, TranslationStatus, tuple[Conflict, ...]]] = []
-        with Transaction() as tx:
-            for briefing, lang in iter_translations(repo, sel):
-                if lang == briefing.original:
-                    continue
-                count += 1
-                inputs = gather(config, briefing, lang)
-                key = status_key(inputs, config)
-                known = cache.get("noop", key) if transform is None else None
+        todo: list[tuple[str, str]] = []
+        for briefing, lang in iter_translations(repo, sel):
+            if lang == briefing.original:
+                continue
+            count += 1
+            if transform is None:
+                known = cache.get("noop", status_key(gather(config, briefing, lang), config))
                 if known is not None:
                     conflicts.extend(known)
                     continue
-                p = plan(config, briefing, lang, inputs)
-                if transform is not None:
-                    new_catalog = transform(briefing, lang, p)
-                    if new_catalog is not None:
-                        p = replan(config, briefing, lang, inputs, new_catalog)
-                writes = changed_files(config, inputs, p)
-                conflicts.extend(p.conflicts)
-                adopted += p.adopted
-                changed += bool(writes)
-                written.extend(config.relative(path) for path, _ in writes)
+            todo.append((briefing.slug, lang))
+        if transform is None:
+            outcomes = run_jobs(_settle_job, (config, repo), todo)
+        else:
+            outcomes = (
+                settle(config, repo.briefings[slug], lang, gather(config, repo.briefings[slug], lang), transform)
+                for slug, lang in todo
+            )
+        with Transaction() as tx:
+            for outcome in outcomes:
+                conflicts.extend(outcome.conflicts)
+                adopted += outcome.adopted
+                changed += bool(outcome.writes)
+                written.extend(config.relative(path) for path, _ in outcome.writes)
                 if dry_run:
                     continue
-                for path, data in writes:
+                for path, data in outcome.writes:
                     tx.stage(path, data)
-                new_inputs = Inputs(
-                    source=inputs.source,
-                    markdown=FileRef(inputs.markdown.path, _first(p.markdown_bytes, inputs.markdown.data)),
-                    catalog=FileRef(inputs.catalog.path, p.catalog_bytes),
-                    sync=FileRef(inputs.sync.path, _first(p.sync_bytes, inputs.sync.data)),
-                )
-                row = translation_status(config, briefing, lang, p)
-                after.append((status_key(new_inputs, config), row, p.conflicts))
+                after.append((outcome.key, outcome.row, outcome.conflicts))
             for path, data in finish() if finish is not None else ():
                 written.append(config.relative(path))
                 if not dry_run:
@@ -113,6 +110,43 @@ def run(
             cache.put("status", key, row)
         cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
         return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts), dry_run)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What planning one translation asks to write, and its status once written."""
+
+    writes: tuple[tuple[Path, bytes], ...]
+    row: TranslationStatus
+    key: str  # the status key of the translation's files after the writes
+    conflicts: tuple[Conflict, ...]
+    adopted: int
+
+
+def settle(
+    config: Config, briefing: Briefing, lang: str, inputs: Inputs, transform: Transform | None = None
+) -> Outcome:
+    p = plan(config, briefing, lang, inputs)
+    if transform is not None:
+        new_catalog = transform(briefing, lang, p)
+        if new_catalog is not None:
+            p = replan(config, briefing, lang, inputs, new_catalog)
+    writes = changed_files(config, inputs, p)
+    new_inputs = Inputs(
+        source=inputs.source,
+        markdown=FileRef(inputs.markdown.path, _first(p.markdown_bytes, inputs.markdown.data)),
+        catalog=FileRef(inputs.catalog.path, p.catalog_bytes),
+        sync=FileRef(inputs.sync.path, _first(p.sync_bytes, inputs.sync.data)),
+    )
+    row = translation_status(config, briefing, lang, p)
+    return Outcome(tuple(writes), row, status_key(new_inputs, config), p.conflicts, p.adopted)
+
+
+def _settle_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Outcome:
+    config, repo = context
+    slug, lang = item
+    briefing = repo.briefings[slug]
+    return settle(config, briefing, lang, gather(config, briefing, lang))
 
 
 def _first(a: bytes | None, b: bytes | None) -> bytes | None:

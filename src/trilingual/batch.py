@@ -1,0 +1,56 @@
+"""Planning many translations on every core.
+
+Planning a translation (parse, merge, render) is pure CPU work, independent of
+every other translation. When a run has many to plan (a first `update`, an
+edit of a shared phrase, a cold `status`) they are spread over worker
+processes. The workers are forked, so they see the scanned repository without
+it being copied to them; each job names only its briefing and language, and
+results come back in order. `TRILINGUAL_JOBS=1` plans in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Below this many jobs, starting workers costs more than it saves.
+PARALLEL_FROM = 48
+MAX_WORKERS = 8
+
+_context: Any = None
+
+
+def workers() -> int:
+    wanted = os.environ.get("TRILINGUAL_JOBS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+def run_jobs(job: Callable[[Any, Item], Result], context: Any, items: Sequence[Item]) -> Iterator[Result]:
+    """`job(context, item)` for every item, in order; `job` must be a module-level function."""
+    global _context
+    count = workers()
+    if len(items) < PARALLEL_FROM or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield job(context, item)
+        return
+    _context = context
+    try:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        with pool:
+            chunk = max(1, min(32, len(items) // (count * 8)))
+            yield from pool.map(_call, [(job, item) for item in items], chunksize=chunk)
+    finally:
+        _context = None
+
+
+def _call(args: tuple[Callable[[Any, Any], Any], Any]) -> Any:
+    job, item = args
+    return job(_context, item)
