@@ -27,7 +27,7 @@ import polib
 from trilingual.catalogs import Catalog, Entry, merge, new_header, read_catalog, unit_keys, write_catalog
 from trilingual.config import Config
 from trilingual.errors import InputError
-from trilingual.repository import Briefing, FileRef, decode, parse_document, read_file, revision
+from trilingual.repository import Briefing, FileRef, decode, digest, parse_document, read_file, revision
 from trilingual.segmentation import Segmented, Unit, segment
 
 SYNC_VERSION = 1
@@ -51,14 +51,19 @@ def key_hash(key: tuple[str | None, str]) -> str:
 class SyncRecord:
     source_revision: str
     units: tuple[tuple[str, str, str], ...]  # (kind, key hash, hash of the text written)
+    # Digest of the whole Markdown file as written, when it holds no kept
+    # conflict: a file that still has it was not edited, and need not be parsed.
+    markdown: str = ""
 
     def to_bytes(self) -> bytes:
         lines = [json.dumps([k, key, w]) for k, key, w in self.units]
         body = ",\n  ".join(lines)
+        whole = f' "markdown": {json.dumps(self.markdown)},\n' if self.markdown else ""
         return (
             "{\n"
             f' "version": {SYNC_VERSION},\n'
             f' "source_revision": {json.dumps(self.source_revision)},\n'
+            f"{whole}"
             f' "units": [\n  {body}\n ]\n'
             "}\n"
         ).encode()
@@ -68,7 +73,7 @@ class SyncRecord:
         try:
             obj = json.loads(data.decode("utf-8"))
             units = tuple((str(a), str(b), str(c)) for a, b, c in obj["units"])
-            return SyncRecord(str(obj["source_revision"]), units)
+            return SyncRecord(str(obj["source_revision"]), units, str(obj.get("markdown", "")))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(path, 1, f"damaged sync record ({exc}); delete it to adopt the Markdown afresh") from None
 
@@ -159,8 +164,14 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
     md_rel = config.relative(md_path)
     new_key_edits: dict[int, str] = {}
     md_seg: Segmented | None = None
+    untouched = (
+        record is not None
+        and bool(record.markdown)
+        and inputs.catalog.data is not None
+        and record.markdown == inputs.markdown.digest
+    )
 
-    if inputs.markdown.data is not None:
+    if inputs.markdown.data is not None and not untouched:
         md_seg, _ = parse_document(md_path, inputs.markdown.data, config.languages)
         md_units = md_seg.units
         if record is not None and inputs.catalog.data is not None:
@@ -223,33 +234,39 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
         source_revision = revision(inputs.source.data or b"")
         md_text = _with_revision(source_seg.rebuild(texts), source_revision)
         markdown_bytes = md_text.encode("utf-8")
-        # Markdown that is unchanged, or changed only in its recorded revision,
-        # segments as it did when parsed above.
-        unchanged = md_seg is not None and (
-            markdown_bytes == inputs.markdown.data
-            or _only_revision_changed((inputs.markdown.data or b"").decode("utf-8"), md_text, source_revision)
+        same_text = markdown_bytes == inputs.markdown.data or (
+            inputs.markdown.data is not None
+            and _only_revision_changed(inputs.markdown.data.decode("utf-8"), md_text, source_revision)
         )
-        rewritten = md_seg if md_seg is not None and unchanged else segment(md_text, md_path)
-        if [u.kind for u in rewritten.units] != [u.kind for u in units]:
-            bad = next(
-                (i for i, (a, b) in enumerate(zip(rewritten.units, units, strict=False)) if a.kind != b.kind),
-                min(len(rewritten.units), len(units)) - 1,
+        if untouched and record is not None and same_text and len(record.units) == len(units):
+            # The file the tool wrote last, still as written: its units are the
+            # recorded ones; only their keys may have moved with the source.
+            sync_units = tuple((u.kind, key_hash(keys[i]), record.units[i][2]) for i, u in enumerate(units))
+        else:
+            # Markdown that is unchanged, or changed only in its recorded
+            # revision, segments as it did when parsed above.
+            rewritten = md_seg if md_seg is not None and same_text else segment(md_text, md_path)
+            if [u.kind for u in rewritten.units] != [u.kind for u in units]:
+                bad = next(
+                    (i for i, (a, b) in enumerate(zip(rewritten.units, units, strict=False)) if a.kind != b.kind),
+                    min(len(rewritten.units), len(units)) - 1,
+                )
+                raise InputError(
+                    inputs.catalog.path,
+                    _msgstr_line(inputs.catalog.data, keys[bad]),
+                    f"the translation of unit {bad + 1} ({units[bad].kind}, line {units[bad].line} of {reference}) "
+                    "would change the Markdown structure (a blank line, a heading or list marker at its start?)",
+                )
+            sync_units = tuple(
+                (
+                    u.kind,
+                    key_hash(keys[i]),
+                    kept_written[i][1] if i in kept_written and kept_written[i][1] else text_hash(w.text),
+                )
+                for i, (u, w) in enumerate(zip(units, rewritten.units, strict=True))
             )
-            raise InputError(
-                inputs.catalog.path,
-                _msgstr_line(inputs.catalog.data, keys[bad]),
-                f"the translation of unit {bad + 1} ({units[bad].kind}, line {units[bad].line} of {reference}) "
-                "would change the Markdown structure (a blank line, a heading or list marker at its start?)",
-            )
-        sync_units = tuple(
-            (
-                u.kind,
-                key_hash(keys[i]),
-                kept_written[i][1] if i in kept_written and kept_written[i][1] else text_hash(w.text),
-            )
-            for i, (u, w) in enumerate(zip(units, rewritten.units, strict=True))
-        )
-        sync_bytes = SyncRecord(source_revision, sync_units).to_bytes()
+        whole = "" if kept_written else digest(markdown_bytes)
+        sync_bytes = SyncRecord(source_revision, sync_units, whole).to_bytes()
 
     return Plan(
         briefing=briefing,
