@@ -292,15 +292,14 @@ def status(
         ["BRIEFING", "LANG", "STATE", "SEGMENTS", "WORDS", "ORIGINAL", "EDITION", "NOTES"], table_rows, {3, 4}
     )
     lines = text.split("\n")
-    typer.echo(lines[0])
-    for r, line in zip(rows, lines[1:], strict=True):
-        if colour:
-            line = line.replace(
-                f"  {r.state.value}", "  " + typer.style(r.state.value, fg=_STATE_COLOURS[r.state.value]), 1
-            )
-        typer.echo(line)
-    typer.echo("")
-    typer.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _order(kv[0]))))
+    if colour:
+        lines[1:] = [
+            line.replace(f"  {r.state.value}", "  " + typer.style(r.state.value, fg=_STATE_COLOURS[r.state.value]), 1)
+            for r, line in zip(rows, lines[1:], strict=True)
+        ]
+    lines.append("")
+    lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _order(kv[0]))))
+    typer.echo("\n".join(lines))  # one write: a table of thousands of rows is printed at once
 
 
 def _order(state: str) -> int:

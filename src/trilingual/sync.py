@@ -139,15 +139,24 @@ def _parse_source(path: Path, data: bytes, languages: tuple[str, ...]) -> Segmen
     return parse_document(path, data, languages)[0]
 
 
-def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_seg: Segmented | None = None) -> Plan:
+def plan(
+    config: Config,
+    briefing: Briefing,
+    lang: str,
+    inputs: Inputs,
+    source_seg: Segmented | None = None,
+    catalog: Catalog | None = None,
+) -> Plan:
+    """The new state of one translation. `catalog`, when given, stands for the catalog file's contents."""
     if source_seg is None:
         source_seg = _parse_source(inputs.source.path, inputs.source.data or b"", config.languages)
     units = source_seg.units
     reference = config.relative(inputs.source.path)
     keys = unit_keys(units)
 
-    if inputs.catalog.data is not None:
+    if catalog is None and inputs.catalog.data is not None:
         catalog = read_catalog(inputs.catalog.data, inputs.catalog.path, lang)
+    if catalog is not None:
         old_entries = list(catalog.entries)
         header = catalog.header
         header_comment = catalog.header_comment
@@ -167,14 +176,14 @@ def plan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, source_s
     untouched = (
         record is not None
         and bool(record.markdown)
-        and inputs.catalog.data is not None
+        and catalog is not None
         and record.markdown == inputs.markdown.digest
     )
 
     if inputs.markdown.data is not None and not untouched:
         md_seg, _ = parse_document(md_path, inputs.markdown.data, config.languages)
         md_units = md_seg.units
-        if record is not None and inputs.catalog.data is not None:
+        if record is not None and catalog is not None:
             _check_structure(md_path, md_units, [k for k, _, _ in record.units])
             by_key = {key_hash(e.key): i for i, e in enumerate(old_entries) if not e.obsolete}
             for (_, khash, written), md_unit in zip(record.units, md_units, strict=True):

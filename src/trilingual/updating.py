@@ -16,7 +16,7 @@ from pathlib import Path
 
 from trilingual.batch import run_jobs
 from trilingual.cache import Cache
-from trilingual.catalogs import Catalog, write_catalog
+from trilingual.catalogs import Catalog
 from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
 from trilingual.repository import Briefing, FileRef, Repository, Selection, iter_translations, scan
@@ -41,13 +41,7 @@ class UpdateReport:
 
 def replan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, catalog: Catalog) -> Plan:
     """The plan of a translation whose catalog is replaced by `catalog`."""
-    path = inputs.catalog.path
-    return plan(
-        config,
-        briefing,
-        lang,
-        Inputs(inputs.source, inputs.markdown, FileRef(path, write_catalog(catalog)), inputs.sync),
-    )
+    return plan(config, briefing, lang, inputs, catalog=catalog)
 
 
 def run(
