@@ -186,8 +186,8 @@ def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple
     return segmented, info
 
 
-def read_info(path: Path, data: bytes, config: Config, cache: Cache) -> DocInfo:
-    key = digest(data) + ":" + ",".join(config.languages) + ":" + path.parent.name
+def read_info(path: Path, data: bytes, config: Config, cache: Cache, data_digest: str | None = None) -> DocInfo:
+    key = (data_digest or digest(data)) + ":" + ",".join(config.languages) + ":" + path.parent.name
     cached = cache.get("info", key)
     if isinstance(cached, DocInfo):
         return cached
@@ -198,7 +198,7 @@ def read_info(path: Path, data: bytes, config: Config, cache: Cache) -> DocInfo:
     return info
 
 
-def read_file(path: Path) -> bytes | None:
+def read_file(path: Path | str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -251,7 +251,7 @@ def scan(config: Config, cache: Cache) -> Repository:
     briefings: dict[str, Briefing] = {}
     for slug in sorted(files):
         by_lang = files[slug]
-        infos = {lang: read_info(ref.path, ref.data or b"", config, cache) for lang, ref in by_lang.items()}
+        infos = {lang: read_info(ref.path, ref.data or b"", config, cache, ref.digest) for lang, ref in by_lang.items()}
         originals = [lang for lang in config.languages if lang in infos and infos[lang].original == lang]
         if len(originals) > 1:
             second = by_lang[originals[1]].path

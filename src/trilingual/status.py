@@ -12,7 +12,7 @@ from trilingual.batch import run_jobs
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import UsageError
-from trilingual.repository import Briefing, Repository, Selection, iter_translations, scan
+from trilingual.repository import Briefing, Repository, Selection, digest, iter_translations, read_file, scan
 from trilingual.sync import Inputs, Plan, gather, plan
 
 
@@ -100,16 +100,25 @@ def classify(p: Plan) -> tuple[State, dict[str, int]]:
 
 
 def status_key(inputs: Inputs, config: Config) -> str:
+    """The cache key of a translation: the hashes of all four of its files."""
+    return _key(config, inputs.source.digest, inputs.markdown.digest, inputs.catalog.digest, inputs.sync.digest)
+
+
+def translation_key(config: Config, briefing: Briefing, lang: str) -> str:
+    """`status_key` of a translation, from its files read by name: no Path objects, no Inputs.
+
+    A warm status or a no-op update does little else for each translation, so
+    this is the hot path of a large repository.
+    """
+    root = str(config.root)
+    catalog = read_file(f"{root}/locale/{lang}/{briefing.slug}.po")
+    sync = read_file(f"{root}/locale/{lang}/.sync/{briefing.slug}.json")
+    return _key(config, briefing.source.digest, briefing.translations[lang].digest, digest(catalog), digest(sync))
+
+
+def _key(config: Config, *digests: str) -> str:
     h = hashlib.sha1()
-    for part in (
-        __version__,
-        ",".join(config.languages),
-        config.name,
-        inputs.source.digest,
-        inputs.markdown.digest,
-        inputs.catalog.digest,
-        inputs.sync.digest,
-    ):
+    for part in (__version__, ",".join(config.languages), config.name, *digests):
         h.update(part.encode() + b"\0")
     return h.hexdigest()
 
@@ -181,7 +190,7 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
         if lang == briefing.original:
             found.append(source_status(briefing, config, cache))
             continue
-        key = status_key(gather(config, briefing, lang), config)
+        key = translation_key(config, briefing, lang)
         row = cache.get("status", key)
         if row is None:
             missing.append((len(found), key, briefing.slug, lang))

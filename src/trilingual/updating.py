@@ -20,7 +20,7 @@ from trilingual.catalogs import Catalog
 from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
 from trilingual.repository import Briefing, FileRef, Repository, Selection, iter_translations, scan
-from trilingual.status import TranslationStatus, status_key, translation_status
+from trilingual.status import TranslationStatus, status_key, translation_key, translation_status
 from trilingual.sync import Conflict, Inputs, Plan, changed_files, gather, plan
 
 # Given a translation's plan, the catalog it should have instead (None: leave it).
@@ -70,7 +70,7 @@ def run(
                 continue
             count += 1
             if transform is None:
-                known = cache.get("noop", status_key(gather(config, briefing, lang), config))
+                known = cache.get("noop", translation_key(config, briefing, lang))
                 if known is not None:
                     conflicts.extend(known)
                     continue
