@@ -59,23 +59,43 @@ class DocInfo:
         return iso_week(self.period_start) if self.period_start else ""
 
 
-@dataclass(frozen=True)
 class FileRef:
-    path: Path
-    data: bytes | None
+    """A file of the repository as it was when the run read it.
+
+    A ref made with a known digest and no bytes keeps only the file's digest, not its bytes, so a
+    scan of thousands of briefings does not hold them all in memory; the bytes
+    are read again when asked for, and must still have that digest (a file
+    edited during the run stops the run rather than mixing two versions).
+    """
+
+    __slots__ = ("_data", "_digest", "path")
+
+    def __init__(self, path: Path, data: bytes | None, known_digest: str | None = None) -> None:
+        self.path = path
+        self._data = data
+        self._digest = known_digest
+
+    @property
+    def data(self) -> bytes | None:
+        if self._data is not None or not self._digest:
+            return self._data
+        data = read_file(self.path)
+        if data is None or digest(data) != self._digest:
+            raise InputError(self.path, None, "changed while trilingual was reading it; run the command again")
+        return data
 
     @property
     def digest(self) -> str:
-        # Status and update ask several times per file; functools.cached_property
-        # would do, but takes a lock on every access.
-        value: str | None = self.__dict__.get("_digest")
-        if value is None:
-            value = self.__dict__["_digest"] = digest(self.data)
-        return value
+        if self._digest is None:
+            self._digest = digest(self._data)
+        return self._digest
 
     @property
     def exists(self) -> bool:
-        return self.data is not None
+        return self._data is not None or bool(self._digest)
+
+    def __repr__(self) -> str:
+        return f"FileRef({self.path!s}, {self.digest[:12] or 'absent'})"
 
 
 @dataclass(frozen=True)
@@ -229,7 +249,7 @@ class Repository:
 
 def scan(config: Config, cache: Cache) -> Repository:
     content = config.root / "content"
-    files: dict[str, dict[str, FileRef]] = {}
+    files: dict[str, dict[str, Path]] = {}
     if content.is_dir():
         for entry in sorted(os.scandir(content), key=lambda e: e.name):
             if not entry.is_dir():
@@ -245,13 +265,14 @@ def scan(config: Config, cache: Cache) -> Repository:
                     )
                 continue
             for name in names:
-                path = folder / name
-                files.setdefault(name[:-3], {})[entry.name] = FileRef(path, read_file(path))
+                files.setdefault(name[:-3], {})[entry.name] = folder / name
 
     briefings: dict[str, Briefing] = {}
     for slug in sorted(files):
-        by_lang = files[slug]
-        infos = {lang: read_info(ref.path, ref.data or b"", config, cache, ref.digest) for lang, ref in by_lang.items()}
+        # Read one briefing's files at a time, and keep only their digests.
+        read = {lang: FileRef(path, read_file(path)) for lang, path in files[slug].items()}
+        infos = {lang: read_info(ref.path, ref.data or b"", config, cache, ref.digest) for lang, ref in read.items()}
+        by_lang = {lang: FileRef(ref.path, None, ref.digest) for lang, ref in read.items()}
         originals = [lang for lang in config.languages if lang in infos and infos[lang].original == lang]
         if len(originals) > 1:
             second = by_lang[originals[1]].path
