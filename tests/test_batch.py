@@ -81,3 +81,29 @@ def test_bad_input_found_by_a_worker_is_one_line_and_changes_nothing(sample_repo
     assert lines[0].startswith("locale/be/2023-w09-airfield-attack-copy2.po:")
     assert "malformed PO file" in lines[0]
     assert snapshot(sample_repo) == before
+
+
+def test_push_gives_the_same_bytes_in_workers_and_in_one_process(sample_repo: Path, tmp_path: Path) -> None:
+    import polib
+
+    grow(sample_repo, 9)
+    assert trilingual(sample_repo, "update", jobs="1").returncode == 0
+    twin = tmp_path / "twin"
+    shutil.copytree(sample_repo, twin)
+    pulled = tmp_path / "pulled"
+    result = trilingual(sample_repo, "pull", "--lang", "ru", "--all", "-o", str(pulled), jobs="1")
+    assert result.returncode == 0, result.stderr
+    files = sorted(pulled.glob("*.po"))
+    assert len(files) >= PARALLEL_FROM
+    for path in files:  # the translator revises the first translated unit of every file
+        po = polib.pofile(str(path))
+        entry = next(e for e in po if e.msgstr)
+        entry.msgstr += " (правка)"
+        po.save()
+
+    many = trilingual(sample_repo, "push", *map(str, files), jobs="2")
+    one = trilingual(twin, "push", *map(str, files), jobs="1")
+    assert many.returncode == one.returncode == 0, (many.stderr, one.stderr)
+    assert many.stdout.replace(str(sample_repo), "") == one.stdout.replace(str(twin), "")
+    assert snapshot(sample_repo) == snapshot(twin)
+    assert "(правка)" in (sample_repo / "locale/ru/2023-w09-china-visit-copy3.po").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ place, so bad input anywhere changes nothing anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,10 +78,7 @@ def run(
         if transform is None:
             outcomes = run_jobs(_settle_job, (config, repo), todo)
         else:
-            outcomes = (
-                settle(config, repo.briefings[slug], lang, gather(config, repo.briefings[slug], lang), transform)
-                for slug, lang in todo
-            )
+            outcomes = _transformed(config, repo, todo, transform)
         with Transaction() as tx:
             for outcome in outcomes:
                 conflicts.extend(outcome.conflicts)
@@ -117,14 +114,55 @@ class Outcome:
     adopted: int
 
 
-def settle(
-    config: Config, briefing: Briefing, lang: str, inputs: Inputs, transform: Transform | None = None
-) -> Outcome:
-    p = plan(config, briefing, lang, inputs)
-    if transform is not None:
-        new_catalog = transform(briefing, lang, p)
-        if new_catalog is not None:
-            p = replan(config, briefing, lang, inputs, new_catalog)
+# Translations planned, transformed and planned again per round: the plans of
+# one round are held in memory while the command's transform looks at them.
+ROUND = 256
+
+
+def _transformed(
+    config: Config, repo: Repository, todo: list[tuple[str, str]], transform: Transform
+) -> Iterator[Outcome]:
+    """Outcomes of a command that changes catalogs.
+
+    The plans, before and after the change, are made on every core; the
+    transform itself runs here, in order, so that whatever it records (push's
+    conflicts, draft's counts) stays in this process.
+    """
+    for start in range(0, len(todo), ROUND):
+        chunk = todo[start : start + ROUND]
+        plans = list(run_jobs(_plan_job, (config, repo), chunk))
+        catalogs = [transform(repo.briefings[slug], lang, p) for (slug, lang), p in zip(chunk, plans, strict=True)]
+        again = [(slug, lang, c) for (slug, lang), c in zip(chunk, catalogs, strict=True) if c is not None]
+        replanned = iter(run_jobs(_replan_job, (config, repo), again))
+        for (slug, lang), p, c in zip(chunk, plans, catalogs, strict=True):
+            briefing = repo.briefings[slug]
+            yield (
+                next(replanned)
+                if c is not None
+                else _outcome(config, briefing, lang, gather(config, briefing, lang), p)
+            )
+
+
+def _plan_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Plan:
+    config, repo = context
+    slug, lang = item
+    briefing = repo.briefings[slug]
+    return plan(config, briefing, lang, gather(config, briefing, lang))
+
+
+def _replan_job(context: tuple[Config, Repository], item: tuple[str, str, Catalog]) -> Outcome:
+    config, repo = context
+    slug, lang, catalog = item
+    briefing = repo.briefings[slug]
+    inputs = gather(config, briefing, lang)
+    return _outcome(config, briefing, lang, inputs, replan(config, briefing, lang, inputs, catalog))
+
+
+def settle(config: Config, briefing: Briefing, lang: str, inputs: Inputs) -> Outcome:
+    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs))
+
+
+def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: Plan) -> Outcome:
     writes = changed_files(config, inputs, p)
     new_inputs = Inputs(
         source=inputs.source,
