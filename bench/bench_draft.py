@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.loopback import Behaviour, serve  # noqa: E402
-
 from trilingual.config import load_config  # noqa: E402
 from trilingual.drafting import draft  # noqa: E402
 from trilingual.memory import Memory, TMUnit  # noqa: E402

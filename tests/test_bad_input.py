@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import CliFn, snapshot
 
 SLUG = "2023-w09-airfield-attack"  # original ru; its front matter, line by line:

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from tests.conftest import snapshot
-
 from trilingual.batch import PARALLEL_FROM
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import CliFn, snapshot
 
+from tests.conftest import CliFn, snapshot
 from trilingual import updating
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from tests.conftest import CliFn, snapshot
 from tests.loopback import Loopback, serve
 from tests.programs import need

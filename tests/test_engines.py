@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from tests.loopback import Loopback, serve
 from tests.programs import need
-
 from trilingual.engines import (
     REGISTRY,
     AuthFailure,

@@ -12,9 +12,9 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tests.conftest import ROOT, CliFn, snapshot
 from tests.programs import need
-
 from trilingual.catalogs import read_catalog
 from trilingual.exchange import get_format, read_document
 from trilingual.segmentation import segment

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from tests.programs import need
 
+from tests.programs import need
 from trilingual.errors import InputError
 from trilingual.exchange import FORMATS, Document, ExchangeUnit, base_of, format_of, get_format
 

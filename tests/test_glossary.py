@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from tests.conftest import CliFn, snapshot
-
 from trilingual.glossary import occurs
 
 

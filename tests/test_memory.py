@@ -6,9 +6,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import CliFn, snapshot
 from translate.storage import tmx
 
+from tests.conftest import CliFn, snapshot
 from trilingual.config import load_config
 from trilingual.memory import Memory, TMUnit, export_tmx, import_tmx, reviewed_units
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 from lxml import etree
-from tests.conftest import CliFn, snapshot
 
+from tests.conftest import CliFn, snapshot
 from trilingual.catalogs import read_catalog
 
 SLUG = "2023-w12-tactical-nuclear"  # original en; be is a draft of four machine-translated units

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from tests.conftest import CliFn
 
 SLUG = "2023-w12-great-stone"  # original ru, be complete

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import feedparser
 import html5lib
 import pytest
-from tests.conftest import ROOT, CliFn, snapshot
 
+from tests.conftest import ROOT, CliFn, snapshot
 from trilingual import __version__
 from trilingual.repository import revision
 

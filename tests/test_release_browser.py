@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import CliFn
 from tests.programs import need
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import CliFn
 
+from tests.conftest import CliFn
 from trilingual.segmentation import segment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from pathlib import Path
 from babel import Locale
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.conftest import ROOT, CliFn, snapshot
 
+from tests.conftest import ROOT, CliFn, snapshot
 from trilingual.config import load_config
 from trilingual.rendering import date_range
 from trilingual.sitecatalog import translations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import html5lib
+
 from tests.conftest import CliFn, snapshot
 
 

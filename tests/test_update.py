@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polib
 import yaml
-from tests.conftest import CliFn, snapshot
 
+from tests.conftest import CliFn, snapshot
 from trilingual.repository import revision
 from trilingual.segmentation import segment
 
