@@ -98,12 +98,21 @@ class Plan:
     units: tuple[Unit, ...]
     entries: tuple[Entry, ...]  # one per unit, in document order
     catalog: Catalog
-    catalog_bytes: bytes
     markdown_bytes: bytes | None  # None: no translation exists yet, write no Markdown
     sync_bytes: bytes | None
     conflicts: tuple[Conflict, ...]
     adopted: int  # units taken from the Markdown in this plan
     markdown_exists: bool
+
+    @property
+    def catalog_bytes(self) -> bytes:
+        # Serialized on demand: status and a command's first look at a
+        # translation never write the catalog, and PO output is not cheap.
+        data: bytes | None = self.__dict__.get("_catalog_bytes")
+        if data is None:
+            data = write_catalog(self.catalog)
+            object.__setattr__(self, "_catalog_bytes", data)
+        return data
 
 
 @dataclass(frozen=True)
@@ -231,7 +240,6 @@ def plan(
         adopted += 1
     entries = tuple(merged[: len(units)])
     new_catalog = Catalog(header, tuple(merged), header_comment)
-    catalog_bytes = write_catalog(new_catalog)
 
     has_translation = any(e.msgstr for e in entries) or bool(kept_written)
     markdown_bytes = sync_bytes = None
@@ -283,7 +291,6 @@ def plan(
         units=units,
         entries=entries,
         catalog=new_catalog,
-        catalog_bytes=catalog_bytes,
         markdown_bytes=markdown_bytes,
         sync_bytes=sync_bytes,
         conflicts=tuple(conflicts),
