@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from trilingual.batch import run_jobs
 from trilingual.cache import Cache
 from trilingual.catalogs import Catalog, Entry, similarity
 from trilingual.config import Config
@@ -93,20 +94,26 @@ class PushReport:
         return sum(1 for o in self.outcomes if o.result == result)
 
 
+def _read_job(context: None, path: Path) -> Document | InputError:
+    # Parsing a few hundred pushed files is worth spreading over the cores;
+    # a problem comes back as a value, so that all of them are reported.
+    data = read_file(path)
+    if data is None:
+        return InputError(path, None, "no such file")
+    try:
+        return read_document(path, data)
+    except InputError as exc:
+        return exc
+
+
 def load_documents(config: Config, paths: list[Path]) -> list[tuple[Path, Document]]:
     """Read and check every pushed file; all problems are reported at once."""
     problems: list[InputError] = []
     docs: list[tuple[Path, Document]] = []
     repo = scan(config, Cache(config.root))
-    for path in paths:
-        data = read_file(path)
-        if data is None:
-            problems.append(InputError(path, None, "no such file"))
-            continue
-        try:
-            doc = read_document(path, data)
-        except InputError as exc:
-            problems.append(exc)
+    for path, doc in zip(paths, run_jobs(_read_job, None, paths), strict=True):
+        if isinstance(doc, InputError):
+            problems.append(doc)
             continue
         briefing = repo.briefings.get(doc.slug)
         if briefing is None:
