@@ -8,6 +8,7 @@ exceptions mapped to ours with any key scrubbed out of their text.
 
 from __future__ import annotations
 
+import abc
 import functools
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 from trilingual.engines import AuthFailure, Engine, EngineFailure, Pair, Readiness, Translation, scrub, with_deadline
 
 
-class ProviderEngine(Engine):
+class ProviderEngine(Engine, abc.ABC):
     """One deep-translator provider; subclasses say how to build its client."""
 
     languages: ClassVar[tuple[str, ...]] = ("be", "ru", "en")
@@ -38,8 +39,9 @@ class ProviderEngine(Engine):
             return Readiness(True, f"key found in {self.key_variable}")
         return Readiness(True, "no key needed")
 
+    @abc.abstractmethod
     def client(self, source: str, target: str, key: str | None) -> Any:
-        raise NotImplementedError  # pragma: no cover - every provider overrides
+        """deep-translator's translator object for this pair (and key)."""
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         key = self.key(required=self.needs_key)
