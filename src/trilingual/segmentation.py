@@ -19,12 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown_it import MarkdownIt
 
 from trilingual.errors import InputError
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 TRANSLATABLE_FIELDS = ("title", "lede")
 
@@ -130,6 +132,9 @@ def yaml_scalar(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    # Imported here: a warm `status` answers from its cache without parsing Markdown.
+    from markdown_it import MarkdownIt
+
     # Units are cut from block tokens (their content and line maps) only; the
     # inline pass would build children nobody reads, at a third of the cost.
     return MarkdownIt("commonmark").enable("table").disable("inline")

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from trilingual import __version__
 from trilingual.batch import run_jobs
@@ -13,7 +14,9 @@ from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import UsageError
 from trilingual.repository import Briefing, Repository, Selection, digest, iter_translations, read_file, scan
-from trilingual.sync import Inputs, Plan, gather, plan
+
+if TYPE_CHECKING:  # planning is imported only when a translation must be planned
+    from trilingual.sync import Inputs, Plan
 
 
 class State(StrEnum):
@@ -214,6 +217,8 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
 
 
 def _status_job(context: tuple[Config, Repository], item: tuple[str, str]) -> TranslationStatus:
+    from trilingual.sync import gather, plan
+
     config, repo = context
     slug, lang = item
     briefing = repo.briefings[slug]
