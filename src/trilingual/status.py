@@ -205,9 +205,8 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
     rows: list[TranslationStatus] = []
     for row in found:
         assert row is not None
-        if row.state == State.COMPLETE and published.get((row.slug, row.lang)) == _revision_of(
-            repo.briefings[row.slug]
-        ):
+        released = published.get((row.slug, row.lang))
+        if row.state == State.COMPLETE and released is not None and released == _revision_of(repo.briefings[row.slug]):
             row = TranslationStatus(**{**row.__dict__, "state": State.PUBLISHED})
         if not sel.states or row.state.value in sel.states:
             rows.append(row)
