@@ -224,3 +224,22 @@ def test_update_restricted_to_a_slug_and_a_language(sample_repo: Path, cli: CliF
 
     assert cli(sample_repo, "update").exit_code == 0
     assert changed() == files("be", SLUG) | files("en", SLUG) | files("en", OTHER) | files("be", OTHER)
+
+
+def test_a_hand_edit_of_a_machine_draft_drops_the_engine_and_its_notes(sample_repo: Path, cli: CliFn) -> None:
+    slug = "2023-w12-tactical-nuclear"  # the shipped be translation holds machine drafts
+    catalog = sample_repo / "locale/be" / f"{slug}.po"
+    po = polib.pofile(str(catalog))
+    draft = next(e for e in po if "fuzzy" in e.flags)
+    draft.comment += "\nengine note: unknown word"
+    po.save()
+    assert cli(sample_repo, "update").exit_code == 0
+    md = sample_repo / "content/be" / f"{slug}.md"
+    edit(md, draft.msgstr, draft.msgstr + " Праверана.")
+
+    result = cli(sample_repo, "update")
+    assert result.exit_code == 0, result.stderr
+    after = next(e for e in polib.pofile(str(catalog)) if e.msgid == draft.msgid)
+    assert after.msgstr == draft.msgstr + " Праверана."
+    assert "fuzzy" not in after.flags
+    assert "machine translation" not in after.comment and "engine note" not in after.comment

@@ -315,7 +315,8 @@ def _msgstr_line(data: bytes | None, key: tuple[str | None, str]) -> int:
 
 
 def _human(entry: Entry, text: str) -> Entry:
-    return replace(entry, msgstr=text, fuzzy=False, previous_msgid=None, previous_msgctxt=None, engine=None)
+    # The engine's notes (unknown words, memory scores) spoke of its draft, not of this text.
+    return replace(entry, msgstr=text, fuzzy=False, previous_msgid=None, previous_msgctxt=None, engine=None, notes=())
 
 
 def _check_structure(path: Path, found: tuple[Unit, ...], expected_kinds: list[str]) -> None:

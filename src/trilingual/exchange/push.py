@@ -278,6 +278,7 @@ def _merge(entry: Entry, unit: ExchangeUnit, moved: bool) -> tuple[str, Entry | 
                 previous_msgid=unit.source,
                 previous_msgctxt=unit.context,
                 engine=None,
+                notes=(),
             )
         return (SAME, None) if entry.msgstr == unit.target else (CONFLICT, None)
     if now == unit.base or (entry.msgstr == unit.target and entry.fuzzy and not unit.fuzzy):
@@ -289,6 +290,7 @@ def _merge(entry: Entry, unit: ExchangeUnit, moved: bool) -> tuple[str, Entry | 
             previous_msgid=entry.previous_msgid if fuzzy else None,
             previous_msgctxt=entry.previous_msgctxt if fuzzy else None,
             engine=entry.engine if (fuzzy and entry.msgstr == unit.target) else None,
+            notes=entry.notes if (fuzzy and entry.msgstr == unit.target) else (),
         )
     if entry.msgstr == unit.target:
         return SAME, None
