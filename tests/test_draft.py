@@ -114,6 +114,17 @@ def test_dry_run_sends_nothing_and_changes_nothing(sample_repo: Path, cli: CliFn
     assert int(units) == 13 and int(chars) > 1000
     data = json.loads(cli(sample_repo, "draft", "--lang", "en", "--dry-run", "--json").stdout)
     assert data["engines"][0]["engine"] == "libre" and data["engines"][0]["units"] == 13
+    assert data["unroutable"] == 12  # great-stone's ru>en units: the shipped route is the memory alone
+
+
+def test_dry_run_names_units_no_engine_would_get(sample_repo: Path, cli: CliFn) -> None:
+    # The shipped routes to English are the translation memory alone, which holds nothing for these units.
+    result = cli(sample_repo, "draft", "--lang", "en", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "25 untranslated units" in result.stdout
+    assert "25 of them would stay untranslated" in result.stdout
+    data = json.loads(cli(sample_repo, "draft", "--lang", "en", "--dry-run", "--json").stdout)
+    assert data["untranslated"] == 25 and data["unroutable"] == 25 and data["engines"] == []
 
 
 def test_pivot_goes_through_russian(sample_repo: Path, cli: CliFn, server: Loopback) -> None:

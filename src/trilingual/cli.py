@@ -593,6 +593,7 @@ def draft(
                 "written": list(report.written),
                 "failures": [f.__dict__ for f in report.failures],
                 "interrupted": report.interrupted,
+                "unroutable": report.unroutable,
             }
         )
     elif report.dry_run:
@@ -601,6 +602,11 @@ def draft(
             typer.echo(_table(["ENGINE", "UNITS", "CHARACTERS", "SENT AWAY"], rows, {1, 2}))
         memory = f", {report.from_memory} from the translation memory" if report.from_memory else ""
         typer.echo(f"dry run: {report.untranslated} untranslated units{memory}; nothing sent, nothing written")
+        if report.unroutable:
+            typer.echo(
+                f"{report.unroutable} of them would stay untranslated: the translation memory has no match and "
+                "no other engine on their route serves the pair (set routes in trilingual.toml, or use --engine)"
+            )
     else:
         for slug, lg, n in report.per_translation:
             typer.echo(f"drafted {n} units of {slug} {lg}")

@@ -78,6 +78,7 @@ class DraftReport:
     dry_run: bool = False
     interrupted: bool = False
     per_translation: tuple[tuple[str, str, int], ...] = field(default=())  # (slug, lang, units drafted)
+    unroutable: int = 0  # in a dry run: units that no engine on their route would be sent
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class Drafter:
         self.interrupted = False
         self._engines: dict[str, Engine] = {}
         self.sent: dict[str, tuple[int, int]] = {}  # engine -> (texts, characters)
+        self.reached: set[str] = set()  # in a dry run: texts some engine would be sent
 
     def engine(self, name: str) -> Engine:
         if name not in self._engines:
@@ -230,6 +232,7 @@ class Drafter:
         texts_count, chars = self.sent.get(name, (0, 0))
         self.sent[name] = (texts_count + len(texts), chars + sum(len(t) for t in texts))
         if self.dry_run:
+            self.reached.update(texts)
             return {}
         held = {text: protect(text) for text in texts}
         outcomes: dict[str, Outcome]
@@ -347,10 +350,14 @@ def draft(
         refresh(memory, config)
         drafter = Drafter(config, memory, env, engine, dry_run, progress)
         results: dict[tuple[str, str, str], Draft | str] = {}
+        unreached: set[tuple[str, str, str]] = set()
         try:
             for (src, tgt), texts in groups.items():
+                drafter.reached = set()
                 for text, result in drafter.translate(texts, src, tgt).items():
                     results[(src, tgt, text)] = result
+                    if dry_run and not isinstance(result, Draft) and text not in drafter.reached:
+                        unreached.add((src, tgt, text))
                 if drafter.interrupted:
                     break
         except KeyboardInterrupt:
@@ -379,6 +386,7 @@ def draft(
             tuple(failures),
             dry_run=dry_run,
             interrupted=drafter.interrupted,
+            unroutable=sum(1 for n in needs if (n.briefing.original, n.lang, n.text) in unreached),
         )
 
     filled: dict[tuple[str, str], int] = {}
