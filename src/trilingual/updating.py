@@ -50,6 +50,7 @@ def run(
     transform: Transform | None = None,
     dry_run: bool = False,
     finish: Finish | None = None,
+    cache: Cache | None = None,
 ) -> UpdateReport:
     """Plan, transform and write the selected translations, all or nothing.
 
@@ -58,7 +59,9 @@ def run(
     to write in the same transaction (push's conflict files).
     """
     with repository_lock(config.root):
-        cache = Cache(config.root)
+        # A command that read the repository before taking the lock may hand over its
+        # cache: entries are keyed by content, so they hold whatever changed since.
+        cache = cache or Cache(config.root)
         repo = scan(config, cache)
         written: list[str] = []
         conflicts: list[Conflict] = []

@@ -106,11 +106,11 @@ def _read_job(context: None, path: Path) -> Document | InputError:
         return exc
 
 
-def load_documents(config: Config, paths: list[Path]) -> list[tuple[Path, Document]]:
+def load_documents(config: Config, paths: list[Path], cache: Cache | None = None) -> list[tuple[Path, Document]]:
     """Read and check every pushed file; all problems are reported at once."""
     problems: list[InputError] = []
     docs: list[tuple[Path, Document]] = []
-    repo = scan(config, Cache(config.root))
+    repo = scan(config, cache or Cache(config.root))
     for path, doc in zip(paths, run_jobs(_read_job, None, paths), strict=True):
         if isinstance(doc, InputError):
             problems.append(doc)
@@ -169,7 +169,8 @@ def _find(entries: list[Entry], unit: ExchangeUnit, taken: set[int]) -> tuple[in
 
 
 def push(config: Config, paths: list[Path], dry_run: bool = False) -> PushReport:
-    docs = load_documents(config, paths)
+    cache = Cache(config.root)
+    docs = load_documents(config, paths, cache)
     by_translation: dict[tuple[str, str], list[tuple[Path, Document]]] = {}
     for path, doc in docs:
         by_translation.setdefault((doc.slug, doc.lang), []).append((path, doc))
@@ -256,7 +257,7 @@ def push(config: Config, paths: list[Path], dry_run: bool = False) -> PushReport
         return PushReport(tuple(outcomes), (), (), dry_run)
     slugs = tuple(sorted({slug for slug, _ in by_translation}))
     langs = tuple(sorted({lang for _, lang in by_translation}))
-    report = run(config, Selection(slugs, langs), transform, dry_run=dry_run, finish=finish)
+    report = run(config, Selection(slugs, langs), transform, dry_run=dry_run, finish=finish, cache=cache)
     if not dry_run:
         # Emptied conflict files go once the catalogs are in place; a crash before leaves an empty file.
         for cpath, data in conflict_files.items():
