@@ -206,14 +206,22 @@ def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple
     return segmented, info
 
 
+def info_key(path: Path, data_digest: str, config: Config) -> str:
+    return data_digest + ":" + ",".join(config.languages) + ":" + path.parent.name
+
+
+def parse_info(path: Path, data: bytes, config: Config) -> DocInfo:
+    text = decode(data, path)
+    front = load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
+    return validate(path, front, config.languages)
+
+
 def read_info(path: Path, data: bytes, config: Config, cache: Cache, data_digest: str | None = None) -> DocInfo:
-    key = (data_digest or digest(data)) + ":" + ",".join(config.languages) + ":" + path.parent.name
+    key = info_key(path, data_digest or digest(data), config)
     cached = cache.get("info", key)
     if isinstance(cached, DocInfo):
         return cached
-    text = decode(data, path)
-    front = load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
-    info = validate(path, front, config.languages)
+    info = parse_info(path, data, config)
     cache.put("info", key, info)
     return info
 

@@ -19,7 +19,17 @@ from trilingual.cache import Cache
 from trilingual.catalogs import Catalog
 from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
-from trilingual.repository import Briefing, FileRef, Repository, Selection, iter_translations, scan
+from trilingual.repository import (
+    Briefing,
+    DocInfo,
+    FileRef,
+    Repository,
+    Selection,
+    info_key,
+    iter_translations,
+    parse_info,
+    scan,
+)
 from trilingual.status import TranslationStatus, status_key, translation_key, translation_status
 from trilingual.sync import Conflict, Inputs, Plan, changed_files, gather, plan
 
@@ -67,6 +77,7 @@ def run(
         conflicts: list[Conflict] = []
         adopted = changed = count = 0
         after: list[tuple[str, TranslationStatus, tuple[Conflict, ...]]] = []
+        infos: list[tuple[str, DocInfo]] = []
         todo: list[tuple[str, str]] = []
         for briefing, lang in iter_translations(repo, sel):
             if lang == briefing.original:
@@ -93,6 +104,8 @@ def run(
                 for path, data in outcome.writes:
                     tx.stage(path, data)
                 after.append((outcome.key, outcome.row, outcome.conflicts))
+                if outcome.info is not None:
+                    infos.append(outcome.info)
             for path, data in finish() if finish is not None else ():
                 written.append(config.relative(path))
                 if not dry_run:
@@ -102,6 +115,8 @@ def run(
         for key, row, found in after:
             cache.put("noop", key, found)
             cache.put("status", key, row)
+        for key, info in infos:
+            cache.put("info", key, info)
         cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
         return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts), dry_run)
 
@@ -115,6 +130,9 @@ class Outcome:
     key: str  # the status key of the translation's files after the writes
     conflicts: tuple[Conflict, ...]
     adopted: int
+    # The summary of the translated Markdown as written, so that the next scan
+    # finds it in the cache instead of parsing its front matter again.
+    info: tuple[str, DocInfo] | None = None
 
 
 # Translations planned, transformed and planned again per round: the plans of
@@ -174,7 +192,12 @@ def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: P
         sync=FileRef(inputs.sync.path, _first(p.sync_bytes, inputs.sync.data)),
     )
     row = translation_status(config, briefing, lang, p)
-    return Outcome(tuple(writes), row, status_key(new_inputs, config), p.conflicts, p.adopted)
+    info = None
+    md = p.markdown_bytes
+    if md is not None and md != inputs.markdown.data:
+        path = inputs.markdown.path
+        info = (info_key(path, new_inputs.markdown.digest, config), parse_info(path, md, config))
+    return Outcome(tuple(writes), row, status_key(new_inputs, config), p.conflicts, p.adopted, info)
 
 
 def _settle_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Outcome:
