@@ -25,3 +25,13 @@ def need(program: str) -> str:
             pytest.fail(message + "; CI must provide it")
         pytest.skip(message)
     return path
+
+
+def need_file(path: str, package: str) -> str:
+    """A file a Debian package ships; skip (locally) or fail (in CI) when it is missing."""
+    if not os.path.isfile(path):
+        message = f"{path} is missing (Debian package {package})"
+        if under_ci():
+            pytest.fail(message + "; CI must provide it")
+        pytest.skip(message)
+    return path

@@ -17,11 +17,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.programs import need
+from tests.conftest import CliFn
+from tests.programs import need, need_file
 from trilingual.errors import InputError
 from trilingual.exchange import FORMATS, Document, ExchangeUnit, base_of, format_of, get_format
 
 SCHEMA = Path(__file__).parent / "schemas" / "xliff-1.2-subset.xsd"
+# The OASIS schemas themselves, as Debian ships them (with a local copy of xml.xsd).
+OASIS = "/usr/share/php/Symfony/Component/Translation/Resources/schemas"
+
+
+def oasis_schema(name: str) -> etree.XMLSchema:
+    """An official XLIFF schema, its import of xml.xsd pointed at the local copy (no network)."""
+    folder = Path(need_file(f"{OASIS}/{name}", "php-symfony-translation")).parent
+    text = (folder / name).read_text(encoding="utf-8")
+    local = (folder / "xml.xsd").as_uri()
+    text = text.replace("http://www.w3.org/2001/xml.xsd", local)
+    text = text.replace("informativeCopiesOf3rdPartySchemas/w3c/xml.xsd", local)
+    return etree.XMLSchema(etree.fromstring(text.encode("utf-8"), base_url=(folder / name).as_uri()))
+
 
 UNITS = (
     ExchangeUnit(
@@ -172,6 +186,12 @@ class TestXliff12(FormatContract):
         tree = etree.fromstring(self.fmt.dump(DOC))
         assert schema.validate(tree), schema.error_log
 
+    def test_validates_against_the_official_oasis_xliff_12_strict_schema(self) -> None:
+        schema = oasis_schema("xliff-core-1.2-strict.xsd")
+        assert schema.validate(etree.fromstring(self.fmt.dump(DOC))), schema.error_log
+        bad = self.fmt.dump(DOC).replace(b'state="needs-review-translation"', b'state="draft"')
+        assert not schema.validate(etree.fromstring(bad))
+
     def test_schema_rejects_what_the_strict_schema_rejects(self) -> None:
         schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
         bad = self.fmt.dump(DOC).replace(b'state="needs-review-translation"', b'state="draft"')
@@ -215,6 +235,10 @@ class TestXliff12(FormatContract):
 class TestXliff20(FormatContract):
     name = "xliff2"
 
+    def test_validates_against_the_official_oasis_xliff_20_core_schema(self) -> None:
+        schema = oasis_schema("xliff-core-2.0.xsd")
+        assert schema.validate(etree.fromstring(self.fmt.dump(DOC))), schema.error_log
+
     def test_drafts_are_initial_and_reviewed_are_translated(self) -> None:
         tree = etree.fromstring(self.fmt.dump(DOC))
         ns = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
@@ -241,3 +265,18 @@ def test_xliff_versions_are_told_apart_by_content(tmp_path: Path) -> None:
     for name in ("xliff", "xliff2"):
         data = get_format(name).dump(DOC)
         assert format_of(tmp_path / "a.xliff", data).name == name
+
+
+@pytest.mark.parametrize(("fmt", "xsd"), [("xliff", "xliff-core-1.2-strict.xsd"), ("xliff2", "xliff-core-2.0.xsd")])
+def test_every_pulled_file_of_the_sample_is_valid_oasis_xliff(
+    sample_repo: Path, cli: CliFn, fmt: str, xsd: str
+) -> None:
+    schema = oasis_schema(xsd)
+    out = sample_repo.parent / f"pulled-{fmt}"
+    for lang in ("be", "ru", "en"):
+        result = cli(sample_repo, "pull", "--lang", lang, "--all", "--format", fmt, "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+    files = sorted(out.glob("*.xlf"))
+    assert len(files) == 18
+    for path in files:
+        assert schema.validate(etree.parse(str(path))), (path.name, schema.error_log)
