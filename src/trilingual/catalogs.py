@@ -72,12 +72,6 @@ class Catalog:
     def active(self) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if not e.obsolete)
 
-    def header_value(self, name: str) -> str | None:
-        for key, value in self.header:
-            if key == name:
-                return value
-        return None
-
 
 def plural_forms(lang: str) -> str:
     return str(get_plural(lang))

@@ -14,6 +14,9 @@ from trilingual.errors import InputError, UsageError
 
 CONFIG_FILE = "trilingual.toml"
 DEFAULT_LANGUAGES = ("be", "ru", "en")
+# Where a translation's catalog and sync record live, relative to the root.
+CATALOG_FILE = "locale/{lang}/{slug}.po"
+SYNC_FILE = "locale/{lang}/.sync/{slug}.json"
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,14 @@ class Config:
     def path(self) -> Path:
         return self.root / CONFIG_FILE
 
-    def content_dir(self, lang: str) -> Path:
-        return self.root / "content" / lang
-
     def source_path(self, lang: str, slug: str) -> Path:
         return self.root.joinpath("content", lang, f"{slug}.md")
 
     def catalog_path(self, lang: str, slug: str) -> Path:
-        # One join, not three: status builds two of these per translation.
-        return self.root.joinpath("locale", lang, f"{slug}.po")
+        return self.root.joinpath(CATALOG_FILE.format(lang=lang, slug=slug))
 
     def sync_path(self, lang: str, slug: str) -> Path:
-        return self.root.joinpath("locale", lang, ".sync", f"{slug}.json")
+        return self.root.joinpath(SYNC_FILE.format(lang=lang, slug=slug))
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

@@ -43,18 +43,17 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` atomically unless the file already holds exactly it."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if read_file(path) == data:
+        return False
     atomic_write(path, data)
     return True
 
 
-def read_bytes_or_none(path: Path) -> bytes | None:
+def read_file(path: Path | str) -> bytes | None:
+    """A file's bytes, or None when it does not exist."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
         return None
 

@@ -25,7 +25,7 @@ from trilingual import __version__
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import InputError, UsageError
-from trilingual.files import read_bytes_or_none, replace_folder, repository_lock, write_if_changed
+from trilingual.files import read_file, replace_folder, repository_lock, write_if_changed
 from trilingual.repository import Briefing, Selection, decode, field_line, load_front_matter, revision, scan
 from trilingual.sitecatalog import Untranslated
 from trilingual.status import FINISHED, State, TranslationStatus, collect
@@ -147,7 +147,7 @@ def release(
         files[archive_name] = archive(edition, files, bundle.mtime)
         record_path = config.root / RELEASES_FOLDER / f"{edition}.json"
         record = published_record(edition, bundle.published)
-        record_changed = read_bytes_or_none(record_path) != record
+        record_changed = read_file(record_path) != record
         if not dry_run:
             try:
                 replace_folder(out, files)
@@ -574,7 +574,7 @@ def _compare(manifest: dict[str, Any], found: dict[str, bytes], extra_ok: set[st
 
 
 def _verify_folder(folder: Path) -> VerifyResult:
-    manifest = _manifest(read_bytes_or_none(folder / MANIFEST), str(folder / MANIFEST))
+    manifest = _manifest(read_file(folder / MANIFEST), str(folder / MANIFEST))
     edition = str(manifest.get("edition", ""))
     archive_name = edition + ARCHIVE_SUFFIX
     found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -21,6 +21,7 @@ import yaml
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import InputError, UsageError
+from trilingual.files import read_file
 from trilingual.segmentation import FrontMatter, Segmented, parse_front_matter, segment
 
 REQUIRED_SOURCE_FIELDS = ("title", "period", "section", "situation", "lede", "original")
@@ -105,7 +106,6 @@ class Briefing:
     info: DocInfo  # of the original
     source: FileRef
     translations: dict[str, FileRef] = field(default_factory=dict)  # lang -> content file (maybe absent)
-    infos: dict[str, DocInfo] = field(default_factory=dict)  # lang -> info of each existing translation
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -226,14 +226,6 @@ def read_info(path: Path, data: bytes, config: Config, cache: Cache, data_digest
     return info
 
 
-def read_file(path: Path | str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
 @dataclass(frozen=True)
 class Repository:
     config: Config
@@ -250,9 +242,6 @@ class Repository:
         if edition:
             chosen = [b for b in chosen if b.info.edition == edition]
         return sorted(chosen, key=lambda b: (b.info.edition, b.slug))
-
-    def targets(self, briefing: Briefing) -> list[str]:
-        return [lang for lang in self.config.languages if lang != briefing.original]
 
 
 def scan(config: Config, cache: Cache) -> Repository:
@@ -319,7 +308,6 @@ def scan(config: Config, cache: Cache) -> Repository:
             info=infos[source_lang],
             source=by_lang[source_lang],
             translations=translations,
-            infos={lang: infos[lang] for lang in translations if lang in infos},
         )
     return Repository(config, briefings)
 

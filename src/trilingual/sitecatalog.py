@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 from trilingual.catalogs import check_syntax
 from trilingual.config import Config
 from trilingual.errors import InputError
-from trilingual.files import read_bytes_or_none, repository_lock, write_if_changed
+from trilingual.files import read_file, repository_lock, write_if_changed
 from trilingual.rendering import TEMPLATE_LANGUAGE, template_loader, template_names
 from trilingual.repository import decode
 
@@ -121,7 +121,7 @@ def to_bytes(catalog: Catalog) -> bytes:
 
 def read(config: Config, lang: str) -> Catalog | None:
     path = po_path(config, lang)
-    data = read_bytes_or_none(path)
+    data = read_file(path)
     if data is None:
         return None
     rel = config.relative(path)
@@ -150,7 +150,7 @@ def refresh(config: Config, langs: Iterable[str] = (), dry_run: bool = False) ->
         writes = planned(config, tuple(langs))
         changed = []
         for path, data in writes:
-            if read_bytes_or_none(path) == data:
+            if read_file(path) == data:
                 continue
             changed.append(config.relative(path))
             if not dry_run:

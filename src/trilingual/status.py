@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -11,9 +12,19 @@ from typing import TYPE_CHECKING
 from trilingual import __version__
 from trilingual.batch import run_jobs
 from trilingual.cache import Cache
-from trilingual.config import Config
+from trilingual.config import CATALOG_FILE, SYNC_FILE, Config
 from trilingual.errors import UsageError
-from trilingual.repository import Briefing, Repository, Selection, digest, iter_translations, read_file, scan
+from trilingual.files import read_file
+from trilingual.repository import (
+    Briefing,
+    Repository,
+    Selection,
+    digest,
+    iter_translations,
+    parse_document,
+    revision,
+    scan,
+)
 
 if TYPE_CHECKING:  # planning is imported only when a translation must be planned
     from trilingual.sync import Inputs, Plan
@@ -114,8 +125,8 @@ def translation_key(config: Config, briefing: Briefing, lang: str) -> str:
     this is the hot path of a large repository.
     """
     root = str(config.root)
-    catalog = read_file(f"{root}/locale/{lang}/{briefing.slug}.po")
-    sync = read_file(f"{root}/locale/{lang}/.sync/{briefing.slug}.json")
+    catalog = read_file(f"{root}/{CATALOG_FILE.format(lang=lang, slug=briefing.slug)}")
+    sync = read_file(f"{root}/{SYNC_FILE.format(lang=lang, slug=briefing.slug)}")
     return _key(config, briefing.source.digest, briefing.translations[lang].digest, digest(catalog), digest(sync))
 
 
@@ -153,8 +164,6 @@ def source_status(briefing: Briefing, config: Config, cache: Cache) -> Translati
     key = "source:" + briefing.source.digest
     cached = cache.get("counts", key)
     if cached is None:
-        from trilingual.repository import parse_document
-
         seg, _ = parse_document(briefing.source.path, briefing.source.data or b"", config.languages)
         cached = (len(seg.units), sum(count_words(u.text) for u in seg.units))
         cache.put("counts", key, cached)
@@ -225,15 +234,11 @@ def _status_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Tr
 
 
 def _revision_of(briefing: Briefing) -> str:
-    from trilingual.repository import revision
-
     return revision(briefing.source.data or b"")
 
 
 def _published(config: Config) -> dict[tuple[str, str], str]:
     """(slug, lang) -> source revision recorded by the last release that published it."""
-    import json
-
     out: dict[tuple[str, str], str] = {}
     folder = config.root / "releases"
     if not folder.is_dir():

@@ -49,11 +49,6 @@ class UpdateReport:
     dry_run: bool = False
 
 
-def replan(config: Config, briefing: Briefing, lang: str, inputs: Inputs, catalog: Catalog) -> Plan:
-    """The plan of a translation whose catalog is replaced by `catalog`."""
-    return plan(config, briefing, lang, inputs, catalog=catalog)
-
-
 def run(
     config: Config,
     sel: Selection,
@@ -176,11 +171,7 @@ def _replan_job(context: tuple[Config, Repository], item: tuple[str, str, Catalo
     slug, lang, catalog = item
     briefing = repo.briefings[slug]
     inputs = gather(config, briefing, lang)
-    return _outcome(config, briefing, lang, inputs, replan(config, briefing, lang, inputs, catalog))
-
-
-def settle(config: Config, briefing: Briefing, lang: str, inputs: Inputs) -> Outcome:
-    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs))
+    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs, catalog=catalog))
 
 
 def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: Plan) -> Outcome:
@@ -204,7 +195,8 @@ def _settle_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Ou
     config, repo = context
     slug, lang = item
     briefing = repo.briefings[slug]
-    return settle(config, briefing, lang, gather(config, briefing, lang))
+    inputs = gather(config, briefing, lang)
+    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs))
 
 
 def _first(a: bytes | None, b: bytes | None) -> bytes | None:

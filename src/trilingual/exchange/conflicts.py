@@ -20,7 +20,8 @@ from trilingual.catalogs import read_catalog
 from trilingual.config import Config
 from trilingual.exchange.model import Document, ExchangeUnit
 from trilingual.exchange.po import PoFormat
-from trilingual.repository import Briefing, Selection, iter_translations, read_file, scan
+from trilingual.files import read_file
+from trilingual.repository import Briefing, Selection, iter_translations, scan
 from trilingual.sync import gather, plan
 
 FOLDER = "conflicts"

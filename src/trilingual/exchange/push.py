@@ -33,7 +33,8 @@ from trilingual.errors import InputError
 from trilingual.exchange import read_document
 from trilingual.exchange.conflicts import conflict_path, read_conflicts, render_conflicts
 from trilingual.exchange.model import Document, ExchangeUnit, base_of, text_part
-from trilingual.repository import Briefing, Selection, read_file, scan
+from trilingual.files import read_file
+from trilingual.repository import Briefing, Selection, scan
 from trilingual.sync import Plan
 from trilingual.updating import run
 
