@@ -10,20 +10,20 @@ from typing import Any
 import pytest
 
 from tests.conftest import CliFn, snapshot
-from trilingual import updating
+from trilingual import sync
 
 
 @pytest.fixture
 def plans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The slugs `update` plans afresh (a translation it knows to be unchanged is not planned)."""
+    """The translations planned afresh (a translation it knows to be unchanged is not planned)."""
     planned: list[str] = []
-    real: Callable[..., Any] = updating.plan
+    real: Callable[..., Any] = sync.plan
 
     def counting(config: Any, briefing: Any, lang: str, *args: Any, **kwargs: Any) -> Any:
         planned.append(f"{briefing.slug}/{lang}")
         return real(config, briefing, lang, *args, **kwargs)
 
-    monkeypatch.setattr(updating, "plan", counting)
+    monkeypatch.setattr(sync, "plan", counting)
     return planned
 
 

@@ -10,10 +10,8 @@ results come back in order. `TRILINGUAL_JOBS=1` plans in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -37,9 +35,15 @@ def run_jobs(job: Callable[[Any, Item], Result], context: Any, items: Sequence[I
     """`job(context, item)` for every item, in order; `job` must be a module-level function."""
     global _context
     count = workers()
-    if len(items) < PARALLEL_FROM or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for item in items:
-            yield job(context, item)
+    if len(items) < PARALLEL_FROM or count < 2:
+        yield from _serial(job, context, items)
+        return
+    # Imported here: a warm run plans nothing and need not load them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from _serial(job, context, items)
         return
     _context = context
     try:
@@ -49,6 +53,11 @@ def run_jobs(job: Callable[[Any, Item], Result], context: Any, items: Sequence[I
             yield from pool.map(_call, [(job, item) for item in items], chunksize=chunk)
     finally:
         _context = None
+
+
+def _serial(job: Callable[[Any, Item], Result], context: Any, items: Sequence[Item]) -> Iterator[Result]:
+    for item in items:
+        yield job(context, item)
 
 
 def _call(args: tuple[Callable[[Any, Any], Any], Any]) -> Any:

@@ -206,10 +206,12 @@ def _update_site_catalog(config: Any, report: Any, langs: tuple[str, ...]) -> An
     """A repository with a site catalog (locale/site.pot) has it kept current by every update."""
     import dataclasses
 
-    from trilingual.sitecatalog import exists, refresh
+    from trilingual.config import SITE_POT
 
-    if not exists(config):
+    if not (config.root / SITE_POT).is_file():
         return report
+    from trilingual.sitecatalog import refresh
+
     written = refresh(config, langs)
     return dataclasses.replace(report, written=report.written + written) if written else report
 

@@ -17,6 +17,9 @@ DEFAULT_LANGUAGES = ("be", "ru", "en")
 # Where a translation's catalog and sync record live, relative to the root.
 CATALOG_FILE = "locale/{lang}/{slug}.po"
 SYNC_FILE = "locale/{lang}/.sync/{slug}.json"
+# The site's UI-string catalogs: a template, and one catalog per language.
+SITE_POT = "locale/site.pot"
+SITE_PO = "locale/{lang}/LC_MESSAGES/site.po"
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from trilingual.errors import LockTimeout
 
 STATE_DIR = ".trilingual"
@@ -139,6 +137,8 @@ def repository_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterat
     catalogs; the second would silently undo the first. The lock makes the
     second wait and then start from what the first wrote.
     """
+    from filelock import FileLock, Timeout  # only commands that write pay for the import
+
     state = root / STATE_DIR
     state.mkdir(exist_ok=True)
     lock = FileLock(str(state / "lock"))

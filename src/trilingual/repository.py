@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import InputError, UsageError
@@ -144,6 +142,8 @@ def decode(data: bytes, path: Path | str) -> str:
 
 
 def field_line(front: FrontMatter, name: str) -> int:
+    import yaml  # loaded already: the front matter was just parsed
+
     node = front.node
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:

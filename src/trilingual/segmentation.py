@@ -21,19 +21,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from trilingual.errors import InputError
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from markdown_it import MarkdownIt
 
 TRANSLATABLE_FIELDS = ("title", "lede")
 
-try:  # the C loader is several times faster and gives the same marks
-    _YamlLoader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+
+@lru_cache(maxsize=1)
+def _yaml() -> tuple[ModuleType, Any]:
+    """PyYAML and its fastest safe loader, imported on first use: a warm run finds every
+    front matter in the cache and need not pay for the import."""
+    import yaml
+
+    # The C loader is several times faster and gives the same marks.
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,9 @@ def yaml_scalar(value: str) -> str:
         and not value.endswith(":")
     )
     if plain_ok:
+        yaml, loader = _yaml()
         try:
-            if yaml.load("k: " + value, Loader=_YamlLoader) == {"k": value}:
+            if yaml.load("k: " + value, Loader=loader) == {"k": value}:
                 return value
         except yaml.YAMLError:
             pass
@@ -158,7 +164,8 @@ def parse_front_matter(text: str, path: Path | str) -> FrontMatter | None:
             raise InputError(path, 1, "front matter is not closed (no line '---' after it)")
         pos = nl + 1
         line_no += 1
-    loader = _YamlLoader(yaml_text)
+    yaml, loader_class = _yaml()
+    loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
@@ -214,6 +221,7 @@ def segment(text: str, path: Path | str = "<document>") -> Segmented:
 def _front_matter_spans(front: FrontMatter) -> list[tuple[int, int, Unit, Slot]]:
     spans: list[tuple[int, int, Unit, Slot]] = []
     node = front.node
+    yaml, _ = _yaml()
     if node is None or not isinstance(node, yaml.MappingNode):
         return spans
     for key_node, value_node in node.value:

@@ -23,7 +23,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from trilingual.catalogs import check_syntax
-from trilingual.config import Config
+from trilingual.config import SITE_PO, SITE_POT, Config
 from trilingual.errors import InputError
 from trilingual.files import read_file, repository_lock, write_if_changed
 from trilingual.rendering import TEMPLATE_LANGUAGE, template_loader, template_names
@@ -41,11 +41,11 @@ _VOLATILE_HEADER = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date|Generated
 
 
 def pot_path(config: Config) -> Path:
-    return config.root / "locale" / f"{DOMAIN}.pot"
+    return config.root / SITE_POT
 
 
 def po_path(config: Config, lang: str) -> Path:
-    return config.root / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return config.root / SITE_PO.format(lang=lang)
 
 
 def extract(config: Config) -> Catalog:
@@ -156,10 +156,6 @@ def refresh(config: Config, langs: Iterable[str] = (), dry_run: bool = False) ->
             if not dry_run:
                 write_if_changed(path, data)
         return tuple(changed)
-
-
-def exists(config: Config) -> bool:
-    return pot_path(config).is_file()
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trilingual.batch import run_jobs
 from trilingual.cache import Cache
-from trilingual.catalogs import Catalog
 from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
 from trilingual.repository import (
@@ -31,10 +31,15 @@ from trilingual.repository import (
     scan,
 )
 from trilingual.status import TranslationStatus, status_key, translation_key, translation_status
-from trilingual.sync import Conflict, Inputs, Plan, changed_files, gather, plan
+
+if TYPE_CHECKING:
+    # Planning (catalogs, merging) is imported by the jobs that plan: a no-op
+    # update, all cache hits, never loads it.
+    from trilingual.catalogs import Catalog
+    from trilingual.sync import Conflict, Inputs, Plan
 
 # Given a translation's plan, the catalog it should have instead (None: leave it).
-Transform = Callable[[Briefing, str, Plan], Catalog | None]
+Transform = Callable[[Briefing, str, "Plan"], "Catalog | None"]
 # Files to write along with the plans (or an exception to refuse them all).
 Finish = Callable[[], Iterable[tuple[Path, bytes]]]
 
@@ -155,11 +160,19 @@ def _transformed(
             yield (
                 next(replanned)
                 if c is not None
-                else _outcome(config, briefing, lang, gather(config, briefing, lang), p)
+                else _outcome(config, briefing, lang, _gather(config, briefing, lang), p)
             )
 
 
+def _gather(config: Config, briefing: Briefing, lang: str) -> Inputs:
+    from trilingual.sync import gather
+
+    return gather(config, briefing, lang)
+
+
 def _plan_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Plan:
+    from trilingual.sync import gather, plan
+
     config, repo = context
     slug, lang = item
     briefing = repo.briefings[slug]
@@ -167,6 +180,8 @@ def _plan_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Plan
 
 
 def _replan_job(context: tuple[Config, Repository], item: tuple[str, str, Catalog]) -> Outcome:
+    from trilingual.sync import gather, plan
+
     config, repo = context
     slug, lang, catalog = item
     briefing = repo.briefings[slug]
@@ -175,6 +190,8 @@ def _replan_job(context: tuple[Config, Repository], item: tuple[str, str, Catalo
 
 
 def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: Plan) -> Outcome:
+    from trilingual.sync import Inputs, changed_files
+
     writes = changed_files(config, inputs, p)
     new_inputs = Inputs(
         source=inputs.source,
@@ -192,6 +209,8 @@ def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: P
 
 
 def _settle_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Outcome:
+    from trilingual.sync import gather, plan
+
     config, repo = context
     slug, lang = item
     briefing = repo.briefings[slug]
