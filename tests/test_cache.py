@@ -62,3 +62,46 @@ def test_an_edit_after_a_warm_run_is_seen(sample_repo: Path, cli: CliFn, plans: 
     cli(sample_repo, "update")
     assert sorted(plans) == [f"{slug}/be", f"{slug}/en"]
     assert snapshot(sample_repo) != before
+
+
+def _entries(root: Path) -> dict[str, int]:
+    """Entries per kind in the cache file, read as the tool reads it."""
+    from trilingual.cache import Cache
+
+    cache = Cache(root)
+    return {kind: len(cache._kind(kind)) + len(cache._unused[kind]) for kind in cache._file()}
+
+
+def test_a_full_run_drops_entries_of_files_that_no_longer_exist(sample_repo: Path, cli: CliFn) -> None:
+    slug = "2023-w09-airfield-attack"
+    cli(sample_repo, "update")
+    cli(sample_repo, "status")
+    before = _entries(sample_repo)
+    source = sample_repo / "content" / "ru" / f"{slug}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Утром 26 февраля", "Утром 27 февраля"))
+    cli(sample_repo, "update")
+    cli(sample_repo, "status")
+    # The edited original and its two rewritten translations have new entries; the old ones are gone.
+    assert _entries(sample_repo) == before
+
+
+def test_status_keeps_what_only_update_uses(sample_repo: Path, cli: CliFn, plans: list[str]) -> None:
+    cli(sample_repo, "update")
+    noop = _entries(sample_repo)["noop"]
+    assert noop == 9 * 2  # every translation of the sample's nine briefings
+    cli(sample_repo, "status", "2023-w09-airfield-attack")  # a partial run prunes nothing
+    cli(sample_repo, "status")
+    assert _entries(sample_repo)["noop"] == noop
+    plans.clear()
+    cli(sample_repo, "update")
+    assert plans == []
+
+
+def test_a_damaged_cache_is_only_a_slower_run(sample_repo: Path, cli: CliFn) -> None:
+    cli(sample_repo, "update")
+    expected = json.loads(cli(sample_repo, "status", "--json").stdout)
+    cache = sample_repo / ".trilingual" / "cache"
+    cache.write_bytes(cache.read_bytes()[: len(cache.read_bytes()) // 2])
+    assert json.loads(cli(sample_repo, "status", "--json").stdout) == expected
+    assert cli(sample_repo, "update").exit_code == 0
+    assert json.loads(cli(sample_repo, "status", "--json").stdout) == expected

@@ -4,6 +4,12 @@ Keys are made from the hashes of every input file (and the tool version), so
 an entry can only ever be found for exactly the bytes it was computed from: a
 stale cache costs time, never a wrong answer. The file lives in
 `.trilingual/cache` and is safe to delete.
+
+Entries are grouped by kind ("info", "status", ...), and each kind is pickled
+on its own inside the file, so a command unpickles only the kinds it asks for:
+a warm status does not hold in memory what only `update` needs. Values are
+plain tuples of strings and numbers, which load several times faster than
+pickled objects and take less room.
 """
 
 from __future__ import annotations
@@ -16,42 +22,62 @@ from typing import Any
 from trilingual import __version__
 from trilingual.files import STATE_DIR, atomic_write
 
-_FORMAT = ("trilingual-cache", 3, __version__)
+_FORMAT = ("trilingual-cache", 5, __version__)
+
+Key = str | bytes
 
 
 class Cache:
     def __init__(self, root: Path | None) -> None:
         self.path = root / STATE_DIR / "cache" if root is not None else None
-        self._old: dict[tuple[str, str], Any] | None = None
-        self._used: dict[tuple[str, str], Any] = {}
-        self._looked_up: set[str] = set()  # kinds this run asked for
-        self._dirty = False
+        self._sections: dict[str, bytes] | None = None  # kind -> its pickled entries, as read
+        # Per kind, once looked up: the entries read and not yet used, and the
+        # entries this run used or made. A used entry moves from one to the
+        # other, so its key is held once, not twice.
+        self._unused: dict[str, dict[Key, Any]] = {}
+        self._live: dict[str, dict[Key, Any]] = {}
+        self._changed: set[str] = set()
 
-    def _load(self) -> dict[tuple[str, str], Any]:
-        if self._old is None:
-            self._old = {}
+    def _file(self) -> dict[str, bytes]:
+        if self._sections is None:
+            self._sections = {}
             if self.path is not None and self.path.is_file():
                 # A damaged or foreign cache is only a slower run.
                 with contextlib.suppress(Exception):
                     with open(self.path, "rb") as handle:
-                        fmt, data = pickle.load(handle)
-                    if fmt == _FORMAT and isinstance(data, dict):
-                        self._old = data
-        return self._old
+                        fmt, sections = pickle.load(handle)
+                    if fmt == _FORMAT and isinstance(sections, dict):
+                        self._sections = sections
+        return self._sections
 
-    def get(self, kind: str, key: str) -> Any:
-        k = (kind, key)
-        self._looked_up.add(kind)
-        if k in self._used:
-            return self._used[k]
-        value = self._load().get(k)
-        if value is not None:
-            self._used[k] = value
+    def _kind(self, kind: str) -> dict[Key, Any]:
+        live = self._live.get(kind)
+        if live is None:
+            unused: dict[Key, Any] = {}
+            blob = self._file().get(kind)
+            if blob is not None:
+                with contextlib.suppress(Exception):
+                    loaded = pickle.loads(blob)
+                    if isinstance(loaded, dict):
+                        unused = loaded
+            self._unused[kind] = unused
+            live = self._live[kind] = {}
+        return live
+
+    def get(self, kind: str, key: Key) -> Any:
+        live = self._kind(kind)
+        value = live.get(key)
+        if value is None:
+            value = self._unused[kind].pop(key, None)
+            if value is not None:
+                live[key] = value
         return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        self._used[(kind, key)] = value
-        self._dirty = True
+    def put(self, kind: str, key: Key, value: Any) -> None:
+        live = self._kind(kind)
+        if live.get(key, self._unused[kind].pop(key, None)) != value:
+            self._changed.add(kind)
+        live[key] = value
 
     def save(self, complete: bool = False) -> None:
         """Write the cache back.
@@ -59,17 +85,25 @@ class Cache:
         After a run that looked at every file (`complete`), only the entries it
         used are kept, so the cache does not grow with every edit ever made.
         That holds per kind: entries of a kind the run never looked up belong
-        to other commands (a status run does not prune what `update` keeps).
+        to other commands (a status run does not prune what `update` keeps),
+        and those are written back as they were read, without unpickling them.
         """
-        if self.path is None or not (self._dirty or complete):
+        if self.path is None:
             return
-        old = self._load()
-        if complete:
-            data = {k: v for k, v in old.items() if k[0] not in self._looked_up}
-            data.update(self._used)
-            if not self._dirty and len(data) == len(old):
-                return
-        else:
-            data = {**old, **self._used}
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, pickle.dumps((_FORMAT, data), protocol=pickle.HIGHEST_PROTOCOL))
+        sections = dict(self._file())
+        changed = False
+        for kind, live in self._live.items():
+            unused = self._unused[kind]
+            if complete:
+                if kind not in self._changed and not unused:
+                    continue
+                entries = live
+            else:
+                if kind not in self._changed:
+                    continue
+                entries = {**unused, **live}
+            sections[kind] = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+            changed = True
+        if changed:
+            with contextlib.suppress(OSError):
+                atomic_write(self.path, pickle.dumps((_FORMAT, sections), protocol=pickle.HIGHEST_PROTOCOL))

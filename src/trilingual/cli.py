@@ -6,10 +6,11 @@ kept); 2 usage or input error. Every reporting command has --json.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -117,14 +118,28 @@ def emit_json(data: object) -> None:
 
 
 def _table(headers: list[str], rows: list[list[str]], right: Collection[int] = ()) -> str:
+    return "\n".join(_table_lines(headers, rows, right))
+
+
+def _table_lines(headers: list[str], rows: list[list[str]], right: Collection[int] = ()) -> Iterator[str]:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    # One format string for every row: a status table may have tens of thousands.
+    fmt = "  ".join(f"{{:{'>' if i in right else '<'}{w}}}" for i, w in enumerate(widths))
+    yield fmt.format(*headers).rstrip()
+    for r in rows:
+        yield fmt.format(*r).rstrip()
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
 
-    return "\n".join([line(headers)] + [line(r) for r in rows])
+def _echo_lines(lines: Iterable[str], chunk: int = 2000) -> None:
+    """Print many lines a few thousand at a time: one write per line is slow, one string of all is big."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == chunk:
+            typer.echo("\n".join(batch))
+            batch.clear()
+    if batch:
+        typer.echo("\n".join(batch))
 
 
 # --- init ------------------------------------------------------------------
@@ -276,32 +291,33 @@ def status(
         typer.echo("no briefings match")
         return
     colour = sys.stdout.isatty()
-    table_rows = []
-    for r in rows:
-        table_rows.append(
-            [
-                r.slug,
-                r.lang,
-                r.state.value,
-                f"{r.units.done}/{r.units.total}",
-                f"{r.words.done}/{r.words.total}",
-                r.original,
-                r.edition,
-                _notes(r),
-            ]
-        )
-    text = _table(
-        ["BRIEFING", "LANG", "STATE", "SEGMENTS", "WORDS", "ORIGINAL", "EDITION", "NOTES"], table_rows, {3, 4}
-    )
-    lines = text.split("\n")
-    if colour:
-        lines[1:] = [
-            line.replace(f"  {r.state.value}", "  " + typer.style(r.state.value, fg=_STATE_COLOURS[r.state.value]), 1)
-            for r, line in zip(rows, lines[1:], strict=True)
+    table_rows = [
+        [
+            r.slug,
+            r.lang,
+            r.state.value,
+            f"{r.units.done}/{r.units.total}",
+            f"{r.words.done}/{r.words.total}",
+            r.original,
+            r.edition,
+            _notes(r),
         ]
-    lines.append("")
-    lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _order(kv[0]))))
-    typer.echo("\n".join(lines))  # one write: a table of thousands of rows is printed at once
+        for r in rows
+    ]
+    headers = ["BRIEFING", "LANG", "STATE", "SEGMENTS", "WORDS", "ORIGINAL", "EDITION", "NOTES"]
+    lines = _table_lines(headers, table_rows, {3, 4})
+    if colour:
+        header = next(lines)
+        styled = {state: typer.style(state, fg=colour) for state, colour in _STATE_COLOURS.items()}
+        lines = itertools.chain(
+            [header],
+            (
+                line.replace(f"  {r.state.value}", "  " + styled[r.state.value], 1)
+                for r, line in zip(rows, lines, strict=True)
+            ),
+        )
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _order(kv[0])))
+    _echo_lines(itertools.chain(lines, ["", summary]))
 
 
 def _order(state: str) -> int:

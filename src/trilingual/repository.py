@@ -124,7 +124,7 @@ class FileRef:
         return f"FileRef({self.path!s}, {self.digest[:12] or 'absent'})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Briefing:
     slug: str
     original: str
@@ -233,9 +233,12 @@ def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple
     return segmented, info
 
 
-def info_key(lang: str, data_digest: str, config: Config) -> str:
-    """The cache key of a file's front-matter summary; validation depends on its folder and the languages."""
-    return data_digest + ":" + ",".join(config.languages) + ":" + lang
+def info_key(lang: str, data_digest: str, config: Config) -> bytes:
+    """The cache key of a file's front-matter summary; validation depends on its folder and the languages.
+
+    Raw bytes rather than text: a scan holds one key per file.
+    """
+    return bytes.fromhex(data_digest) + f"{lang}:{','.join(config.languages)}".encode()
 
 
 def parse_info(path: Path, data: bytes, config: Config) -> DocInfo:
@@ -244,14 +247,24 @@ def parse_info(path: Path, data: bytes, config: Config) -> DocInfo:
     return validate(path, front, config.languages)
 
 
-def read_info(ref: FileRef, lang: str, config: Config, cache: Cache) -> DocInfo:
+def info_summary(info: DocInfo, lang: str) -> Any:
+    """What the cache keeps of a file's front matter: all of it for an original;
+    for a translation only the original it names, which is all a scan checks."""
+    return info.to_cache() if info.original == lang else info.original
+
+
+def read_info(ref: FileRef, lang: str, config: Config, cache: Cache) -> tuple[str, DocInfo | None]:
+    """The original a file of the `lang` folder names, and its summary if it is that original."""
     key = info_key(lang, ref.digest, config)
     cached = cache.get("info", key)
-    if cached is not None:
-        return DocInfo.from_cache(cached)
-    info = parse_info(ref.path, ref.data or b"", config)
-    cache.put("info", key, info.to_cache())
-    return info
+    if cached is None:
+        info = parse_info(ref.path, ref.data or b"", config)
+        cache.put("info", key, info_summary(info, lang))
+        return info.original, info if info.original == lang else None
+    if isinstance(cached, str):
+        return cached, None
+    info = DocInfo.from_cache(cached)
+    return info.original, info
 
 
 @dataclass(frozen=True)
@@ -298,7 +311,7 @@ def scan(config: Config, cache: Cache) -> Repository:
         read = {lang: FileRef(path, read_file(path)) for lang, path in files[slug].items()}
         infos = {lang: read_info(ref, lang, config, cache) for lang, ref in read.items()}
         by_lang = {lang: FileRef(ref._path, None, ref.digest) for lang, ref in read.items()}
-        originals = [lang for lang in config.languages if lang in infos and infos[lang].original == lang]
+        originals = [lang for lang in config.languages if lang in infos and infos[lang][0] == lang]
         if len(originals) > 1:
             second = by_lang[originals[1]].path
             raise InputError(
@@ -308,23 +321,24 @@ def scan(config: Config, cache: Cache) -> Repository:
                 f"{config.relative(by_lang[originals[0]].path)} and {config.relative(second)}",
             )
         if not originals:
-            lang, info = next(iter(infos.items()))
+            lang, (named, _) = next(iter(infos.items()))
             ref = by_lang[lang]
             raise InputError(
                 ref.path,
                 _original_line(ref),
-                f"records original {info.original!r}, but content/{info.original}/{slug}.md does not exist",
+                f"records original {named!r}, but content/{named}/{slug}.md does not exist",
             )
         source_lang = originals[0]
-        for lang, info in infos.items():
-            if info.original != source_lang:
+        for lang, (named, _) in infos.items():
+            if named != source_lang:
                 ref = by_lang[lang]
                 raise InputError(
                     ref.path,
                     _original_line(ref),
-                    f"records original {info.original!r}, but the original of {slug!r} is "
-                    f"content/{source_lang}/{slug}.md",
+                    f"records original {named!r}, but the original of {slug!r} is content/{source_lang}/{slug}.md",
                 )
+        source_info = infos[source_lang][1]
+        assert source_info is not None  # an original's summary is kept whole
         translations = {
             lang: by_lang[lang] if lang in by_lang else FileRef(config.source_path(lang, slug), None)
             for lang in config.languages
@@ -333,7 +347,7 @@ def scan(config: Config, cache: Cache) -> Repository:
         briefings[slug] = Briefing(
             slug=slug,
             original=source_lang,
-            info=infos[source_lang],
+            info=source_info,
             source=by_lang[source_lang],
             translations=translations,
         )

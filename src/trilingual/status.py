@@ -84,14 +84,10 @@ class TranslationStatus:
         data["state"] = self.state.value
         return data
 
-    def to_cache(self) -> tuple[Any, ...]:
-        """A plain tuple for the cache (see DocInfo.to_cache)."""
+    def to_cache(self) -> tuple[str | int, ...]:
+        """The counts, as a plain tuple for the cache; the rest comes from the briefing (see from_cache)."""
         return (
-            self.slug,
-            self.lang,
-            self.state.value,
-            self.original,
-            self.edition,
+            self.state.value,  # one shared string in the pickle, however many rows
             self.units.done,
             self.units.total,
             self.words.done,
@@ -103,10 +99,20 @@ class TranslationStatus:
         )
 
     @classmethod
-    def from_cache(cls, row: tuple[Any, ...]) -> TranslationStatus:
-        slug, lang, state, original, edition, units, units_total, words, words_total, *rest = row
+    def from_cache(cls, briefing: Briefing, lang: str, row: tuple[Any, ...]) -> TranslationStatus:
+        state, units, units_total, words, words_total, fuzzy, stale, machine, conflicts = row
         return cls(
-            slug, lang, State(state), original, edition, Counts(units, units_total), Counts(words, words_total), *rest
+            briefing.slug,
+            lang,
+            State(state),
+            briefing.original,
+            briefing.info.edition,
+            Counts(units, units_total),
+            Counts(words, words_total),
+            fuzzy,
+            stale,
+            machine,
+            conflicts,
         )
 
 
@@ -138,12 +144,12 @@ def classify(p: Plan) -> tuple[State, dict[str, int]]:
     return state, {"done": done, "fuzzy": fuzzy, "stale": stale, "machine": machine}
 
 
-def status_key(inputs: Inputs, config: Config) -> str:
+def status_key(inputs: Inputs, config: Config) -> bytes:
     """The cache key of a translation: the hashes of all four of its files."""
     return _key(config, inputs.source.digest, inputs.markdown.digest, inputs.catalog.digest, inputs.sync.digest)
 
 
-def translation_key(config: Config, briefing: Briefing, lang: str) -> str:
+def translation_key(config: Config, briefing: Briefing, lang: str) -> bytes:
     """`status_key` of a translation, from its files read by name: no Path objects, no Inputs.
 
     A warm status or a no-op update does little else for each translation, so
@@ -155,10 +161,11 @@ def translation_key(config: Config, briefing: Briefing, lang: str) -> str:
     return _key(config, briefing.source.digest, briefing.translations[lang].digest, digest(catalog), digest(sync))
 
 
-def _key(config: Config, *digests: str) -> str:
-    # Hex digests have a fixed length, so joining them is unambiguous.
+def _key(config: Config, *digests: str) -> bytes:
+    # Hex digests have a fixed length, so joining them is unambiguous. The key is
+    # kept as raw bytes: thousands of them sit in memory during a run.
     text = "\0".join((__version__, ",".join(config.languages), config.name, *digests))
-    return hashlib.sha1(text.encode()).hexdigest()
+    return hashlib.sha1(text.encode()).digest()
 
 
 def translation_status(config: Config, briefing: Briefing, lang: str, p: Plan) -> TranslationStatus:
@@ -221,7 +228,7 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
     repo = scan(config, cache)
     published = _published(config)
     found: list[TranslationStatus | None] = []
-    missing: list[tuple[int, str, str, str]] = []  # row index, key, slug, language
+    missing: list[tuple[int, bytes, str, str]] = []  # row index, key, slug, language
     for briefing, lang in iter_translations(repo, sel):
         if lang == briefing.original:
             found.append(source_status(briefing, config, cache))
@@ -230,7 +237,7 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
         cached = cache.get("status", key)
         if cached is None:
             missing.append((len(found), key, briefing.slug, lang))
-        found.append(TranslationStatus.from_cache(cached) if cached is not None else None)
+        found.append(TranslationStatus.from_cache(briefing, lang, cached) if cached is not None else None)
     planned = run_jobs(_status_job, (config, repo), [(slug, lang) for _, _, slug, lang in missing])
     for (index, key, _, _), row in zip(missing, planned, strict=True):
         cache.put("status", key, row.to_cache())

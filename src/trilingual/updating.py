@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trilingual.batch import run_jobs
 from trilingual.cache import Cache
@@ -21,11 +21,11 @@ from trilingual.config import Config
 from trilingual.files import Transaction, repository_lock
 from trilingual.repository import (
     Briefing,
-    DocInfo,
     FileRef,
     Repository,
     Selection,
     info_key,
+    info_summary,
     iter_translations,
     parse_info,
     scan,
@@ -76,8 +76,8 @@ def run(
         written: list[str] = []
         conflicts: list[Conflict] = []
         adopted = changed = count = 0
-        after: list[tuple[str, TranslationStatus, tuple[Conflict, ...]]] = []
-        infos: list[tuple[str, DocInfo]] = []
+        after: list[tuple[bytes, TranslationStatus, tuple[Conflict, ...]]] = []
+        infos: list[tuple[bytes, Any]] = []  # cache key, front-matter summary
         todo: list[tuple[str, str]] = []
         for briefing, lang in iter_translations(repo, sel):
             if lang == briefing.original:
@@ -115,8 +115,8 @@ def run(
         for key, row, found in after:
             cache.put("noop", key, found)
             cache.put("status", key, row.to_cache())
-        for key, info in infos:
-            cache.put("info", key, info.to_cache())
+        for summary_key, summary in infos:
+            cache.put("info", summary_key, summary)
         cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
         return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts), dry_run)
 
@@ -127,12 +127,12 @@ class Outcome:
 
     writes: tuple[tuple[Path, bytes], ...]
     row: TranslationStatus
-    key: str  # the status key of the translation's files after the writes
+    key: bytes  # the status key of the translation's files after the writes
     conflicts: tuple[Conflict, ...]
     adopted: int
     # The summary of the translated Markdown as written, so that the next scan
     # finds it in the cache instead of parsing its front matter again.
-    info: tuple[str, DocInfo] | None = None
+    info: tuple[bytes, Any] | None = None
 
 
 # Translations planned, transformed and planned again per round: the plans of
@@ -204,7 +204,7 @@ def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: P
     md = p.markdown_bytes
     if md is not None and md != inputs.markdown.data:
         path = inputs.markdown.path
-        info = (info_key(lang, new_inputs.markdown.digest, config), parse_info(path, md, config))
+        info = (info_key(lang, new_inputs.markdown.digest, config), info_summary(parse_info(path, md, config), lang))
     return Outcome(tuple(writes), row, status_key(new_inputs, config), p.conflicts, p.adopted, info)
 
 
