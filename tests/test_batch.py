@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import snapshot
+import pytest
+from pytest import MonkeyPatch
+
+from tests.conftest import CliFn, snapshot
+from trilingual import batch
 from trilingual.batch import PARALLEL_FROM
 
 
@@ -106,3 +110,50 @@ def test_push_gives_the_same_bytes_in_workers_and_in_one_process(sample_repo: Pa
     assert many.stdout.replace(str(sample_repo), "") == one.stdout.replace(str(twin), "")
     assert snapshot(sample_repo) == snapshot(twin)
     assert "(правка)" in (sample_repo / "locale/ru/2023-w09-china-visit-copy3.po").read_text(encoding="utf-8")
+
+
+def _whose(items: list[int]) -> list[tuple[int, int]]:
+    return [(item, os.getpid()) for item in items]
+
+
+def _refuse_seven(items: list[int]) -> list[int]:
+    if 7 in items:
+        raise ValueError("seven")
+    return [item * 2 for item in items]
+
+
+def test_split_map_shares_the_items_among_forked_helpers_and_keeps_their_order(monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "SPLIT_FROM", 2)
+    monkeypatch.setenv("TRILINGUAL_JOBS", "3")
+    results = batch.split_map(_whose, list(range(10)))
+    assert [item for item, _ in results] == list(range(10))
+    pids = {pid for _, pid in results}
+    assert len(pids) == 3 and os.getpid() in pids
+
+
+def test_a_helper_that_fails_has_its_share_done_again_here_so_the_error_is_ours(monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "SPLIT_FROM", 2)
+    monkeypatch.setenv("TRILINGUAL_JOBS", "2")
+    assert batch.split_map(_refuse_seven, [1, 2, 3, 4]) == [2, 4, 6, 8]
+    with pytest.raises(ValueError, match="seven"):
+        batch.split_map(_refuse_seven, [1, 2, 3, 7])  # 7 falls to the helper, which fails
+
+
+def test_status_and_update_with_files_hashed_by_helpers_match_one_process(
+    sample_repo: Path, tmp_path: Path, cli: CliFn, monkeypatch: MonkeyPatch
+) -> None:
+    source = sample_repo / "content/ru/2023-w09-airfield-attack.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Утром 26 февраля", "Утром 27 февраля"))
+    twin = tmp_path / "twin"
+    shutil.copytree(sample_repo, twin)
+    monkeypatch.setenv("TRILINGUAL_JOBS", "3")
+
+    def run(repo: Path, split_from: int) -> list[str]:
+        monkeypatch.setattr(batch, "SPLIT_FROM", split_from)
+        return [cli(repo, *args).stdout for args in (("status", "--json"), ("update",), ("status", "--json"))]
+
+    split = run(sample_repo, 1)
+    whole = run(twin, 10**9)
+    assert split == whole
+    assert '"stale": 4' in split[0]  # the sample's two stale translations, and the two of the edited original
+    assert snapshot(sample_repo) == snapshot(twin)

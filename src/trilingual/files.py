@@ -8,10 +8,11 @@ target in one rename, so a reader or a crash never sees half a file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from trilingual.errors import LockTimeout
@@ -71,6 +72,16 @@ def read_file(path: Path | str) -> bytes | None:
         return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(fd)
+
+
+def file_digests(paths: Sequence[str]) -> list[str]:
+    """The content digest of each file ("" for a file that does not exist); see `digest`."""
+    return [digest(read_file(path)) for path in paths]
+
+
+def digest(data: bytes | None) -> str:
+    """The hash that keys the cache and the sync records; "" stands for no file."""
+    return hashlib.sha1(data).hexdigest() if data is not None else ""
 
 
 # Above this many files, one system-wide sync is far cheaper than an fsync each.

@@ -16,18 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trilingual.batch import split_map
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import InputError, UsageError
-from trilingual.files import read_file
+from trilingual.files import digest, file_digests, read_file
 from trilingual.segmentation import FrontMatter, Segmented, parse_front_matter, segment
 
 REQUIRED_SOURCE_FIELDS = ("title", "period", "section", "situation", "lede", "original")
 REQUIRED_TRANSLATION_FIELDS = ("title", "lede", "original")
-
-
-def digest(data: bytes | None) -> str:
-    return hashlib.sha1(data).hexdigest() if data is not None else ""
 
 
 def revision(data: bytes) -> str:
@@ -305,12 +302,15 @@ def scan(config: Config, cache: Cache) -> Repository:
             for name in names:
                 files.setdefault(name[:-3], {})[entry.name] = folder + name
 
+    # Every file is read and hashed (on several cores in a large repository), but
+    # only its digest is kept: a file is read again when its summary is not cached.
+    slugs = sorted(files)
+    paths = [path for slug in slugs for path in files[slug].values()]
+    digests = iter(split_map(file_digests, paths))
     briefings: dict[str, Briefing] = {}
-    for slug in sorted(files):
-        # Read one briefing's files at a time, and keep only their digests.
-        read = {lang: FileRef(path, read_file(path)) for lang, path in files[slug].items()}
-        infos = {lang: read_info(ref, lang, config, cache) for lang, ref in read.items()}
-        by_lang = {lang: FileRef(ref._path, None, ref.digest) for lang, ref in read.items()}
+    for slug in slugs:
+        by_lang = {lang: FileRef(path, None, next(digests)) for lang, path in files[slug].items()}
+        infos = {lang: read_info(ref, lang, config, cache) for lang, ref in by_lang.items()}
         originals = [lang for lang in config.languages if lang in infos and infos[lang][0] == lang]
         if len(originals) > 1:
             second = by_lang[originals[1]].path

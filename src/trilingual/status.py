@@ -5,21 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from trilingual import __version__
-from trilingual.batch import run_jobs
+from trilingual.batch import run_jobs, split_map
 from trilingual.cache import Cache
 from trilingual.config import CATALOG_FILE, SYNC_FILE, Config
 from trilingual.errors import UsageError
-from trilingual.files import read_file
+from trilingual.files import file_digests
 from trilingual.repository import (
     Briefing,
     Repository,
     Selection,
-    digest,
     iter_translations,
     parse_document,
     revision,
@@ -149,16 +149,23 @@ def status_key(inputs: Inputs, config: Config) -> bytes:
     return _key(config, inputs.source.digest, inputs.markdown.digest, inputs.catalog.digest, inputs.sync.digest)
 
 
-def translation_key(config: Config, briefing: Briefing, lang: str) -> bytes:
-    """`status_key` of a translation, from its files read by name: no Path objects, no Inputs.
+def translation_keys(config: Config, pairs: Sequence[tuple[Briefing, str]]) -> list[bytes]:
+    """`status_key` of many translations, from their files read by name: no Path objects, no Inputs.
 
     A warm status or a no-op update does little else for each translation, so
-    this is the hot path of a large repository.
+    this is the hot path of a large repository; the files are hashed on
+    several cores when there are many.
     """
     root = str(config.root)
-    catalog = read_file(f"{root}/{CATALOG_FILE.format(lang=lang, slug=briefing.slug)}")
-    sync = read_file(f"{root}/{SYNC_FILE.format(lang=lang, slug=briefing.slug)}")
-    return _key(config, briefing.source.digest, briefing.translations[lang].digest, digest(catalog), digest(sync))
+    paths = []
+    for briefing, lang in pairs:
+        paths.append(f"{root}/{CATALOG_FILE.format(lang=lang, slug=briefing.slug)}")
+        paths.append(f"{root}/{SYNC_FILE.format(lang=lang, slug=briefing.slug)}")
+    digests = split_map(file_digests, paths)
+    return [
+        _key(config, briefing.source.digest, briefing.translations[lang].digest, digests[2 * i], digests[2 * i + 1])
+        for i, (briefing, lang) in enumerate(pairs)
+    ]
 
 
 def _key(config: Config, *digests: str) -> bytes:
@@ -229,11 +236,13 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
     published = _published(config)
     found: list[TranslationStatus | None] = []
     missing: list[tuple[int, bytes, str, str]] = []  # row index, key, slug, language
-    for briefing, lang in iter_translations(repo, sel):
+    pairs = list(iter_translations(repo, sel))
+    keys = iter(translation_keys(config, [(b, lang) for b, lang in pairs if lang != b.original]))
+    for briefing, lang in pairs:
         if lang == briefing.original:
             found.append(source_status(briefing, config, cache))
             continue
-        key = translation_key(config, briefing, lang)
+        key = next(keys)
         cached = cache.get("status", key)
         if cached is None:
             missing.append((len(found), key, briefing.slug, lang))

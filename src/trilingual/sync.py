@@ -27,8 +27,8 @@ import polib
 from trilingual.catalogs import Catalog, Entry, merge, new_header, read_catalog, unit_keys, write_catalog
 from trilingual.config import Config
 from trilingual.errors import InputError
-from trilingual.files import read_file
-from trilingual.repository import Briefing, FileRef, decode, digest, parse_document, revision
+from trilingual.files import digest, read_file
+from trilingual.repository import Briefing, FileRef, decode, parse_document, revision
 from trilingual.segmentation import Segmented, Unit, segment
 
 SYNC_VERSION = 1

@@ -30,7 +30,7 @@ from trilingual.repository import (
     parse_info,
     scan,
 )
-from trilingual.status import TranslationStatus, status_key, translation_key, translation_status
+from trilingual.status import TranslationStatus, status_key, translation_keys, translation_status
 
 if TYPE_CHECKING:
     # Planning (catalogs, merging) is imported by the jobs that plan: a no-op
@@ -75,20 +75,22 @@ def run(
         repo = scan(config, cache)
         written: list[str] = []
         conflicts: list[Conflict] = []
-        adopted = changed = count = 0
+        adopted = changed = 0
         after: list[tuple[bytes, TranslationStatus, tuple[Conflict, ...]]] = []
         infos: list[tuple[bytes, Any]] = []  # cache key, front-matter summary
         todo: list[tuple[str, str]] = []
-        for briefing, lang in iter_translations(repo, sel):
-            if lang == briefing.original:
-                continue
-            count += 1
-            if transform is None:
-                known = cache.get("noop", translation_key(config, briefing, lang))
+        pairs = [(b, lang) for b, lang in iter_translations(repo, sel) if lang != b.original]
+        count = len(pairs)
+        if transform is None:
+            # A translation whose files are exactly as a run left them has nothing to do.
+            for (briefing, lang), key in zip(pairs, translation_keys(config, pairs), strict=True):
+                known = cache.get("noop", key)
                 if known is not None:
                     conflicts.extend(known)
-                    continue
-            todo.append((briefing.slug, lang))
+                else:
+                    todo.append((briefing.slug, lang))
+        else:
+            todo = [(b.slug, lang) for b, lang in pairs]
         if transform is None:
             outcomes = run_jobs(_settle_job, (config, repo), todo)
         else:
