@@ -379,6 +379,14 @@ def targets(results: Results, sizes: list[int]) -> list[str]:
                     f"  peak RSS of {label}: {a.rss_mb:.0f} MB at {small}, {b.rss_mb:.0f} MB at {big} "
                     f"({b.rss_mb / a.rss_mb:.2f}x for {big / small:.0f}x the briefings)"
                 )
+        a, b = ours.get(("status warm", small)), ours.get(("status warm", big))
+        if a is not None and b is not None:
+            # The status table has a row per briefing and language; memory may grow with it, not with the content.
+            rows = 3 * (big - small)
+            lines.append(
+                f"  warm status memory growth: {(b.rss_mb - a.rss_mb) * 1024 / rows:.2f} KB per added row of the "
+                f"status table ({rows} rows added)"
+            )
     return lines
 
 
