@@ -121,6 +121,14 @@ def test_json_shape(sample_repo: Path, cli: CliFn) -> None:
     assert sum(data["summary"].values()) == len(data["translations"]) == 27
 
 
+def test_json_has_a_row_per_line(sample_repo: Path, cli: CliFn) -> None:
+    out = cli(sample_repo, "status", "--json").stdout
+    document = json.loads(out)
+    lines = [line for line in out.splitlines() if '"slug": ' in line]
+    assert [json.loads(line.strip().rstrip(",")) for line in lines] == document["translations"]
+    assert out.splitlines()[:3] == ["{", '  "schema": 1,', '  "translations": [']
+
+
 def test_table(sample_repo: Path, cli: CliFn) -> None:
     result = cli(sample_repo, "status")
     assert result.exit_code == 0

@@ -113,8 +113,20 @@ def _config() -> Any:
     return load_config(_root_dir)
 
 
-def emit_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+def emit_json(data: dict[str, Any]) -> None:
+    """Print a JSON document: a field per line, and each item of a list field on a line of its own.
+
+    A status of thousands of rows prints several times faster than with every
+    level indented, and a row per line reads, greps and diffs well.
+    """
+    fields = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            fields.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
+        else:
+            fields.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    typer.echo("{\n" + ",\n".join(fields) + "\n}")
 
 
 def _table(headers: list[str], rows: list[list[str]], right: Collection[int] = ()) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -80,9 +80,19 @@ class TranslationStatus:
     conflicts: int = 0
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["state"] = self.state.value
-        return data
+        return {
+            "slug": self.slug,
+            "lang": self.lang,
+            "state": self.state.value,
+            "original": self.original,
+            "edition": self.edition,
+            "units": {"done": self.units.done, "total": self.units.total},
+            "words": {"done": self.words.done, "total": self.words.total},
+            "fuzzy": self.fuzzy,
+            "stale": self.stale,
+            "machine": self.machine,
+            "conflicts": self.conflicts,
+        }
 
     def to_cache(self) -> tuple[str | int, ...]:
         """The counts, as a plain tuple for the cache; the rest comes from the briefing (see from_cache)."""
