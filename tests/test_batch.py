@@ -157,3 +157,12 @@ def test_status_and_update_with_files_hashed_by_helpers_match_one_process(
     assert split == whole
     assert '"stale": 4' in split[0]  # the sample's two stale translations, and the two of the edited original
     assert snapshot(sample_repo) == snapshot(twin)
+
+
+def test_when_the_main_share_fails_the_helpers_are_reaped(monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "SPLIT_FROM", 2)
+    monkeypatch.setenv("TRILINGUAL_JOBS", "3")
+    with pytest.raises(ValueError, match="seven"):
+        batch.split_map(_refuse_seven, [7, 1, 2, 3, 4, 5])  # 7 is in this process's share
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no helper is left behind

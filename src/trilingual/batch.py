@@ -67,7 +67,14 @@ def split_map(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[It
                 os._exit(status)
         os.close(write_end)
         helpers.append((pid, read_end))
-    results = work(shares[0])
+    try:
+        results = work(shares[0])
+    except BaseException:
+        # Closing the pipes makes any helper still sending give up; then reap them all.
+        for pid, read_end in helpers:
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        raise
     for share, (pid, read_end) in zip(shares[1:], helpers, strict=True):
         with os.fdopen(read_end, "rb") as received:
             data = received.read()
