@@ -105,3 +105,15 @@ def test_a_damaged_cache_is_only_a_slower_run(sample_repo: Path, cli: CliFn) -> 
     assert json.loads(cli(sample_repo, "status", "--json").stdout) == expected
     assert cli(sample_repo, "update").exit_code == 0
     assert json.loads(cli(sample_repo, "status", "--json").stdout) == expected
+
+
+def test_an_update_that_writes_a_few_rows_keeps_the_others(sample_repo: Path, cli: CliFn, plans: list[str]) -> None:
+    slug = "2023-w09-airfield-attack"
+    cli(sample_repo, "update")
+    cli(sample_repo, "status")
+    source = sample_repo / "content" / "ru" / f"{slug}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Утром 26 февраля", "Утром 27 февраля"))
+    cli(sample_repo, "update")  # records the status rows of the two translations it rewrote
+    plans.clear()
+    cli(sample_repo, "status")
+    assert plans == []  # every other row is still there

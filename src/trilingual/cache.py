@@ -37,6 +37,7 @@ class Cache:
         self._unused: dict[str, dict[Key, Any]] = {}
         self._live: dict[str, dict[Key, Any]] = {}
         self._changed: set[str] = set()
+        self._looked_up: set[str] = set()  # kinds this run asked for, not only wrote
 
     def _file(self) -> dict[str, bytes]:
         if self._sections is None:
@@ -66,6 +67,7 @@ class Cache:
 
     def get(self, kind: str, key: Key) -> Any:
         live = self._kind(kind)
+        self._looked_up.add(kind)
         value = live.get(key)
         if value is None:
             value = self._unused[kind].pop(key, None)
@@ -85,8 +87,9 @@ class Cache:
         After a run that looked at every file (`complete`), only the entries it
         used are kept, so the cache does not grow with every edit ever made.
         That holds per kind: entries of a kind the run never looked up belong
-        to other commands (a status run does not prune what `update` keeps),
-        and those are written back as they were read, without unpickling them.
+        to other commands (a status run does not prune what `update` keeps;
+        `update` adds status rows without reading any), and a kind the run did
+        not touch is written back as it was read, without unpickling it.
         """
         if self.path is None:
             return
@@ -94,7 +97,8 @@ class Cache:
         changed = False
         for kind, live in self._live.items():
             unused = self._unused[kind]
-            if complete:
+            # Only a kind this run looked up everywhere is known to hold no more than it used.
+            if complete and kind in self._looked_up:
                 if kind not in self._changed and not unused:
                     continue
                 entries = live
