@@ -22,7 +22,7 @@ from typing import Any
 from trilingual import __version__
 from trilingual.files import STATE_DIR, atomic_write
 
-_FORMAT = ("trilingual-cache", 5, __version__)
+_FORMAT = ("trilingual-cache", 6, __version__)
 
 Key = str | bytes
 

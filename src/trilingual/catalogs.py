@@ -19,7 +19,9 @@ import polib
 from babel.messages.plurals import get_plural
 from rapidfuzz.distance import Indel
 
+from trilingual.config import base_language
 from trilingual.errors import InputError
+from trilingual.files import decode, reported_line
 from trilingual.segmentation import Unit
 
 MACHINE_NOTE = "machine translation: "
@@ -132,17 +134,12 @@ def check_syntax(text: str, path: Path | str) -> None:
 
 def parse_po(data: bytes, path: Path | str) -> tuple[str, polib.POFile]:
     """Strictly parse a PO file: its text and polib's reading of it, or an InputError with the line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, line, "invalid UTF-8") from None
+    text = decode(data, path)
     check_syntax(text, path)
     try:
         return text, polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise InputError(path, int(match.group(1)) if match else 1, f"malformed PO file: {exc}") from None
+        raise InputError(path, reported_line(exc), f"malformed PO file: {exc}") from None
 
 
 def read_catalog(data: bytes, path: Path | str, lang: str | None = None) -> Catalog:
@@ -150,15 +147,16 @@ def read_catalog(data: bytes, path: Path | str, lang: str | None = None) -> Cata
     header = tuple((k, v) for k, v in po.metadata.items())
     if lang is not None:
         declared = po.metadata.get("Language")
-        if declared and declared.replace("-", "_").split("_")[0] != lang:
+        if declared and base_language(declared) != lang:
             raise InputError(
-                path, _header_line(text, "Language"), f"catalog is for language {declared!r}, expected {lang!r}"
+                path, header_line(text, "Language"), f"catalog is for language {declared!r}, expected {lang!r}"
             )
     entries = tuple(_from_polib(e, obsolete=e.obsolete) for e in po)
     return Catalog(header, entries, po.header)
 
 
-def _header_line(text: str, name: str) -> int:
+def header_line(text: str, name: str) -> int:
+    """The line of a header field in a PO file's text (1 when it is not there)."""
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith(f'"{name}:'):
             return number

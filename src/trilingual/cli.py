@@ -164,13 +164,10 @@ def init(
     languages: Annotated[str, typer.Option(help="Comma-separated language codes.")] = "be,ru,en",
 ) -> None:
     """Create a content repository: trilingual.toml, content/ and locale/ folders."""
-    from trilingual.config import check_language
     from trilingual.scaffold import init as do_init
 
     with reporting():
         langs = tuple(x.strip() for x in languages.split(",") if x.strip())
-        for lang in langs:
-            check_language(lang)
         target = directory if directory.is_absolute() else _root_dir / directory
         created = do_init(target, name, langs)
     for path in created:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,12 +10,17 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from trilingual.errors import InputError, UsageError
+from trilingual.files import decode, line_of, reported_line
 
 CONFIG_FILE = "trilingual.toml"
 DEFAULT_LANGUAGES = ("be", "ru", "en")
 # Where a translation's catalog and sync record live, relative to the root.
 CATALOG_FILE = "locale/{lang}/{slug}.po"
 SYNC_FILE = "locale/{lang}/.sync/{slug}.json"
+# Push's conflict files, beside the catalogs.
+CONFLICT_FILE = "locale/{lang}/conflicts/{slug}.po"
+# Where `release` records what each edition published.
+RELEASES_DIR = "releases"
 # The site's UI-string catalogs: a template, and one catalog per language.
 SITE_POT = "locale/site.pot"
 SITE_PO = "locale/{lang}/LC_MESSAGES/site.po"
@@ -46,11 +50,23 @@ class Config:
         return path.relative_to(self.root).as_posix()
 
 
-def check_language(lang: str) -> None:
-    try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        raise UsageError(f"unknown language {lang!r}") from None
+def check_languages(languages: object) -> str | None:
+    """What is wrong with a project's list of languages, or None."""
+    if not isinstance(languages, list | tuple) or not languages or not all(isinstance(x, str) for x in languages):
+        return "project.languages must be a non-empty list of language codes"
+    for lang in languages:
+        try:
+            Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            return f"unknown language {lang!r}"
+    if len(set(languages)) != len(languages):
+        return "project.languages lists a language twice"
+    return None
+
+
+def base_language(code: str) -> str:
+    """The language of a locale code as files declare it: be_BY and be-BY are be."""
+    return code.strip().replace("-", "_").split("_")[0]
 
 
 def find_root(start: Path) -> Path:
@@ -61,39 +77,22 @@ def find_root(start: Path) -> Path:
     raise UsageError(f"no {CONFIG_FILE} in {start} or any folder above it (run 'trilingual init')")
 
 
-def _line_of(text: str, pattern: str) -> int:
-    match = re.search(pattern, text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
 def load_config(start: Path) -> Config:
     root = find_root(start)
     path = root / CONFIG_FILE
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, raw[: exc.start].count(b"\n") + 1, "invalid UTF-8") from None
+    text = decode(path.read_bytes(), path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise InputError(path, int(match.group(1)) if match else 1, f"invalid TOML: {exc}") from None
+        raise InputError(path, reported_line(exc), f"invalid TOML: {exc}") from None
     project = data.get("project", {})
     if not isinstance(project, dict):
-        raise InputError(path, _line_of(text, r"^project"), "[project] must be a table")
+        raise InputError(path, line_of(text, r"^project"), "[project] must be a table")
     languages = project.get("languages", list(DEFAULT_LANGUAGES))
-    line = _line_of(text, r"^\s*languages\s*=")
-    if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
-        raise InputError(path, line, "project.languages must be a non-empty list of language codes")
-    for lang in languages:
-        try:
-            Locale.parse(lang)
-        except (UnknownLocaleError, ValueError):
-            raise InputError(path, line, f"unknown language {lang!r}") from None
-    if len(set(languages)) != len(languages):
-        raise InputError(path, line, "project.languages lists a language twice")
+    problem = check_languages(languages)
+    if problem:
+        raise InputError(path, line_of(text, r"^\s*languages\s*="), problem)
     name = project.get("name", root.name)
     if not isinstance(name, str):
-        raise InputError(path, _line_of(text, r"^\s*name\s*="), "project.name must be a string")
+        raise InputError(path, line_of(text, r"^\s*name\s*="), "project.name must be a string")
     return Config(root, name, tuple(languages), data)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from trilingual.errors import LockTimeout
+from trilingual.errors import InputError, LockTimeout
 
 STATE_DIR = ".trilingual"
 LOCK_TIMEOUT_SECONDS = 600.0
@@ -46,6 +47,27 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         return False
     atomic_write(path, data)
     return True
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 text of an input file, or an InputError naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, f"invalid UTF-8 (byte {data[exc.start]:#04x})") from None
+
+
+def line_of(text: str, pattern: str) -> int:
+    """The line of the first match of a multi-line pattern (1 when there is none)."""
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def reported_line(exc: Exception) -> int:
+    """The line a parser's error message names ("... line 12 ..."), or 1."""
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else 1
 
 
 # Small enough that os.read does not allocate much more than a briefing needs.

@@ -24,7 +24,7 @@ from lxml import etree
 
 from trilingual.config import Config
 from trilingual.errors import InputError
-from trilingual.repository import decode
+from trilingual.files import decode
 
 DEFAULT_PATH = "glossary.csv"
 NOTE = "note"

@@ -23,9 +23,9 @@ from markdown_it import MarkdownIt
 from trilingual.cache import Cache
 from trilingual.catalogs import WRAP_WIDTH, Entry, read_catalog
 from trilingual.config import Config
-from trilingual.files import read_file
+from trilingual.files import decode, read_file
 from trilingual.glossary import Glossary, load_glossary, occurs
-from trilingual.repository import Selection, decode, iter_translations, scan
+from trilingual.repository import Selection, iter_translations, scan
 
 ERROR = "error"
 WARNING = "warning"

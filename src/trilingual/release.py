@@ -25,8 +25,8 @@ from trilingual import __version__
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import InputError, UsageError
-from trilingual.files import read_file, replace_folder, repository_lock, write_if_changed
-from trilingual.repository import Briefing, Selection, decode, field_line, load_front_matter, revision, scan
+from trilingual.files import decode, read_file, replace_folder, repository_lock, write_if_changed
+from trilingual.repository import Briefing, Selection, field_line, load_front_matter, revision, scan
 from trilingual.sitecatalog import Untranslated
 from trilingual.status import FINISHED, State, TranslationStatus, collect
 

@@ -20,7 +20,7 @@ from trilingual.batch import split_map
 from trilingual.cache import Cache
 from trilingual.config import Config
 from trilingual.errors import InputError, UsageError
-from trilingual.files import digest, file_digests, read_file
+from trilingual.files import decode, digest, file_digests, line_of, read_file
 from trilingual.segmentation import FrontMatter, Segmented, parse_front_matter, segment
 
 REQUIRED_SOURCE_FIELDS = ("title", "period", "section", "situation", "lede", "original")
@@ -48,7 +48,8 @@ class DocInfo:
     section: str
     situation: str
     authors: tuple[str, ...]
-    source_revision: str | None
+    source_revision: str | None  # in a translation: the revision of the original it was made from
+    revision: str = ""  # of this file's own bytes (see `revision`); a release records it for the original
 
     @property
     def edition(self) -> str:
@@ -59,11 +60,21 @@ class DocInfo:
     def to_cache(self) -> tuple[Any, ...]:
         start = self.period_start.toordinal() if self.period_start else None
         end = self.period_end.toordinal() if self.period_end else None
-        return (self.title, self.original, start, end, self.section, self.situation, self.authors, self.source_revision)
+        return (
+            self.title,
+            self.original,
+            start,
+            end,
+            self.section,
+            self.situation,
+            self.authors,
+            self.source_revision,
+            self.revision,
+        )
 
     @classmethod
     def from_cache(cls, row: tuple[Any, ...]) -> DocInfo:
-        title, original, start, end, section, situation, authors, source_revision = row
+        title, original, start, end, section, situation, authors, source_revision, own_revision = row
         return cls(
             title,
             original,
@@ -73,6 +84,7 @@ class DocInfo:
             situation,
             authors,
             source_revision,
+            own_revision,
         )
 
 
@@ -130,14 +142,6 @@ class Briefing:
     translations: dict[str, FileRef] = field(default_factory=dict)  # lang -> content file (maybe absent)
 
 
-def decode(data: bytes, path: Path | str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, line, f"invalid UTF-8 (byte {data[exc.start]:#04x})") from None
-
-
 def field_line(front: FrontMatter, name: str) -> int:
     import yaml  # loaded already: the front matter was just parsed
 
@@ -169,7 +173,7 @@ def load_front_matter(text: str, path: Path) -> FrontMatter:
     return front
 
 
-def validate(path: Path, front: FrontMatter, languages: tuple[str, ...], is_source_hint: bool | None = None) -> DocInfo:
+def validate(path: Path, front: FrontMatter, languages: tuple[str, ...], own_revision: str = "") -> DocInfo:
     data = front.data
     original = data.get("original")
     if original is None:
@@ -215,14 +219,20 @@ def validate(path: Path, front: FrontMatter, languages: tuple[str, ...], is_sour
         situation=str(data.get("situation", "")),
         authors=tuple(authors),
         source_revision=str(revision_value) if revision_value is not None else None,
+        revision=own_revision,
     )
+
+
+def front_matter_of(data: bytes, path: Path) -> tuple[str, FrontMatter]:
+    """A briefing file's text and its parsed front matter (line endings and a BOM do not count)."""
+    text = decode(data, path)
+    return text, load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
 
 
 def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple[Segmented, DocInfo]:
     """Full parse of a briefing file: units and validated front matter."""
-    text = decode(data, path)
-    front = load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
-    info = validate(path, front, languages)
+    text, front = front_matter_of(data, path)
+    info = validate(path, front, languages, revision(data))
     try:
         segmented = segment(text, path)
     except ValueError as exc:
@@ -239,9 +249,8 @@ def info_key(lang: str, data_digest: str, config: Config) -> bytes:
 
 
 def parse_info(path: Path, data: bytes, config: Config) -> DocInfo:
-    text = decode(data, path)
-    front = load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
-    return validate(path, front, config.languages)
+    _, front = front_matter_of(data, path)
+    return validate(path, front, config.languages, revision(data))
 
 
 def info_summary(info: DocInfo, lang: str) -> Any:
@@ -355,9 +364,7 @@ def scan(config: Config, cache: Cache) -> Repository:
 
 
 def _original_line(ref: FileRef) -> int:
-    text = (ref.data or b"").decode("utf-8", "replace")
-    match = re.search(r"^original\s*:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    return line_of((ref.data or b"").decode("utf-8", "replace"), r"^original\s*:")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trilingual.config import CONFIG_FILE, DEFAULT_LANGUAGES
+from trilingual.config import CONFIG_FILE, DEFAULT_LANGUAGES, check_languages
 from trilingual.errors import UsageError
 from trilingual.files import atomic_write
 
@@ -48,6 +48,9 @@ GITIGNORE = "# trilingual's local cache and lock\n.trilingual/\n"
 def init(root: Path, name: str | None = None, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> list[Path]:
     """Create the config and folders; refuse to touch an existing project."""
     root = root.resolve()
+    problem = check_languages(languages)
+    if problem:
+        raise UsageError(problem)
     if (root / CONFIG_FILE).exists():
         raise UsageError(f"{root / CONFIG_FILE} already exists; nothing was changed")
     created: list[Path] = []

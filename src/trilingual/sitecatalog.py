@@ -25,9 +25,8 @@ from babel.messages.pofile import read_po, write_po
 from trilingual.catalogs import check_syntax
 from trilingual.config import SITE_PO, SITE_POT, Config
 from trilingual.errors import InputError
-from trilingual.files import read_file, repository_lock, write_if_changed
+from trilingual.files import decode, read_file, reported_line, repository_lock, write_if_changed
 from trilingual.rendering import TEMPLATE_LANGUAGE, template_loader, template_names
-from trilingual.repository import decode
 
 if TYPE_CHECKING:
     from babel.support import Translations
@@ -129,8 +128,7 @@ def read(config: Config, lang: str) -> Catalog | None:
     try:
         return read_po(io.BytesIO(data), locale=lang, domain=DOMAIN, abort_invalid=True)
     except Exception as exc:  # babel's PoFileError and locale errors both name the line in the text
-        match = re.search(r"line (\d+)", str(exc))
-        raise InputError(rel, int(match.group(1)) if match else 1, f"invalid PO: {exc}") from None
+        raise InputError(rel, reported_line(exc), f"invalid PO: {exc}") from None
 
 
 def planned(config: Config, langs: Iterable[str] = ()) -> list[tuple[Path, bytes]]:

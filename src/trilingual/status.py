@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from trilingual import __version__
 from trilingual.batch import run_jobs, split_map
 from trilingual.cache import Cache
-from trilingual.config import CATALOG_FILE, SYNC_FILE, Config
+from trilingual.config import CATALOG_FILE, RELEASES_DIR, SYNC_FILE, Config
 from trilingual.errors import UsageError
 from trilingual.files import file_digests
 from trilingual.repository import (
@@ -22,12 +22,11 @@ from trilingual.repository import (
     Selection,
     iter_translations,
     parse_document,
-    revision,
     scan,
 )
 
 if TYPE_CHECKING:  # planning is imported only when a translation must be planned
-    from trilingual.sync import Inputs, Plan
+    from trilingual.sync import Conflict, Inputs, Plan
 
 
 class State(StrEnum):
@@ -159,6 +158,13 @@ def status_key(inputs: Inputs, config: Config) -> bytes:
     return _key(config, inputs.source.digest, inputs.markdown.digest, inputs.catalog.digest, inputs.sync.digest)
 
 
+def settled(config: Config, cache: Cache, inputs: Inputs) -> tuple[Conflict, ...] | None:
+    """What the last `update` recorded for exactly these files: the conflicts it left
+    (usually none). None when the files are not as an update left them, and must be planned."""
+    found: tuple[Conflict, ...] | None = cache.get("noop", status_key(inputs, config))
+    return found
+
+
 def translation_keys(config: Config, pairs: Sequence[tuple[Briefing, str]]) -> list[bytes]:
     """`status_key` of many translations, from their files read by name: no Path objects, no Inputs.
 
@@ -266,7 +272,7 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
         assert maybe is not None
         row = maybe
         released = published.get((row.slug, row.lang))
-        if row.state == State.COMPLETE and released is not None and released == _revision_of(repo.briefings[row.slug]):
+        if row.state == State.COMPLETE and released is not None and released == repo.briefings[row.slug].info.revision:
             row = replace(row, state=State.PUBLISHED)
         if not sel.states or row.state.value in sel.states:
             rows.append(row)
@@ -284,14 +290,10 @@ def _status_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Tr
     return translation_status(config, briefing, lang, plan(config, briefing, lang, gather(config, briefing, lang)))
 
 
-def _revision_of(briefing: Briefing) -> str:
-    return revision(briefing.source.data or b"")
-
-
 def _published(config: Config) -> dict[tuple[str, str], str]:
     """(slug, lang) -> source revision recorded by the last release that published it."""
     out: dict[tuple[str, str], str] = {}
-    folder = config.root / "releases"
+    folder = config.root / RELEASES_DIR
     if not folder.is_dir():
         return out
     for path in sorted(folder.glob("*.json")):

@@ -28,7 +28,7 @@ from trilingual.catalogs import Catalog, Entry, merge, new_header, read_catalog,
 from trilingual.config import Config
 from trilingual.errors import InputError
 from trilingual.files import digest, read_file
-from trilingual.repository import Briefing, FileRef, decode, parse_document, revision
+from trilingual.repository import Briefing, FileRef, parse_document, revision
 from trilingual.segmentation import Segmented, Unit, segment
 
 SYNC_VERSION = 1
@@ -384,4 +384,4 @@ def changed_files(config: Config, inputs: Inputs, p: Plan) -> list[tuple[Path, b
     return out
 
 
-__all__ = ["Conflict", "Inputs", "Plan", "SyncRecord", "changed_files", "decode", "gather", "plan"]
+__all__ = ["Conflict", "Inputs", "Plan", "SyncRecord", "changed_files", "gather", "plan"]
