@@ -107,6 +107,20 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
+def _selection(
+    slugs: list[str] | None, lang: list[str] | None, edition: str | None = None, states: tuple[str, ...] = ()
+) -> Any:
+    """The briefings and languages a command's arguments select."""
+    from trilingual.repository import Selection
+
+    return Selection(tuple(slugs or ()), tuple(lang or ()), states, edition)
+
+
+def _under_root(path: Path) -> Path:
+    """A path the user typed, taken as relative to the folder given by -C (like git -C)."""
+    return path if path.is_absolute() else _root_dir / path
+
+
 def _config() -> Any:
     from trilingual.config import load_config
 
@@ -114,13 +128,13 @@ def _config() -> Any:
 
 
 def emit_json(data: dict[str, Any]) -> None:
-    """Print a JSON document: a field per line, and each item of a list field on a line of its own.
+    """Print a JSON document, "schema" first, then a field per line and each list item on a line of its own.
 
     A status of thousands of rows prints several times faster than with every
     level indented, and a row per line reads, greps and diffs well.
     """
     fields = []
-    for key, value in data.items():
+    for key, value in {"schema": JSON_SCHEMA, **data}.items():
         if isinstance(value, list) and value:
             items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
             fields.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
@@ -168,7 +182,7 @@ def init(
 
     with reporting():
         langs = tuple(x.strip() for x in languages.split(",") if x.strip())
-        target = directory if directory.is_absolute() else _root_dir / directory
+        target = _under_root(directory)
         created = do_init(target, name, langs)
     for path in created:
         typer.echo(f"created {path.relative_to(target.resolve()) if path != target.resolve() else path}")
@@ -186,17 +200,15 @@ def update(slugs: Slugs = None, lang: Langs = None, edition: Edition = None, as_
     translations; where the catalog changed the same unit too, both texts are
     kept and the conflict is reported (exit 1). A second run changes nothing.
     """
-    from trilingual.repository import Selection
     from trilingual.updating import update as do_update
 
     with reporting():
         config = _config()
-        report = do_update(config, Selection(tuple(slugs or ()), tuple(lang or ()), (), edition))
+        report = do_update(config, _selection(slugs, lang, edition))
         report = _update_site_catalog(config, report, tuple(lang or ()))
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "translations": report.translations,
                 "changed": report.changed,
                 "written": list(report.written),
@@ -255,13 +267,12 @@ _STATE_COLOURS = {
 
 def _collect(
     slugs: list[str] | None, lang: list[str] | None, state: list[str] | None, edition: str | None
-) -> list[Any]:
-    from trilingual.repository import Selection
+) -> tuple[Any, list[Any]]:
+    """The configuration, and the status rows of the selection."""
     from trilingual.status import collect, parse_states
 
     config = _config()
-    sel = Selection(tuple(slugs or ()), tuple(lang or ()), parse_states(state or []), edition)
-    return collect(config, sel)
+    return config, collect(config, _selection(slugs, lang, edition, parse_states(state or [])))
 
 
 @app.command()
@@ -277,12 +288,14 @@ def status(
     ] = None,
 ) -> None:
     """One table, briefing x language: state, segments and words done, original, edition."""
+    from trilingual.status import State
+
     with reporting():
-        rows = _collect(slugs, lang, state, edition)
+        config, rows = _collect(slugs, lang, state, edition)
         if html is not None:
             from trilingual.statushtml import write as write_html
 
-            write_html(_config(), rows, html if html.is_absolute() else _root_dir / html)
+            write_html(config, rows, _under_root(html))
     if html is not None and not as_json:
         typer.echo(f"wrote {html} ({len(rows)} translations)")
         return
@@ -290,7 +303,6 @@ def status(
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "translations": [r.to_json() for r in rows],
                 "summary": dict(sorted(counts.items())),
             }
@@ -309,7 +321,7 @@ def status(
             f"{r.words.done}/{r.words.total}",
             r.original,
             r.edition,
-            _notes(r),
+            r.notes(),
         ]
         for r in rows
     ]
@@ -325,24 +337,9 @@ def status(
                 for r, line in zip(rows, lines, strict=True)
             ),
         )
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _order(kv[0])))
+    order = [s.value for s in State]
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: order.index(kv[0])))
     _echo_lines(itertools.chain(lines, ["", summary]))
-
-
-def _order(state: str) -> int:
-    return list(_STATE_COLOURS).index(state)
-
-
-def _notes(r: Any) -> str:
-    notes = []
-    if r.stale:
-        notes.append(f"{r.stale} stale")
-    if r.fuzzy - r.stale:
-        machine = f", {r.machine} machine" if r.machine else ""
-        notes.append(f"{r.fuzzy - r.stale} fuzzy{machine}")
-    if r.conflicts:
-        notes.append(f"{r.conflicts} conflict{'s' if r.conflicts > 1 else ''}")
-    return "; ".join(notes)
 
 
 @app.command()
@@ -357,15 +354,15 @@ def check(
     from trilingual.status import FINISHED
 
     with reporting():
-        rows = _collect(slugs, lang, state, edition)
+        _, rows = _collect(slugs, lang, state, edition)
     blocking = [r for r in rows if r.state not in FINISHED or r.conflicts]
     if as_json:
-        emit_json({"schema": JSON_SCHEMA, "ok": not blocking, "blocking": [r.to_json() for r in blocking]})
+        emit_json({"ok": not blocking, "blocking": [r.to_json() for r in blocking]})
     else:
         for r in blocking:
             detail = f"{r.units.done}/{r.units.total} segments"
-            if _notes(r):
-                detail += "; " + _notes(r)
+            if r.notes():
+                detail += "; " + r.notes()
             typer.echo(f"{r.slug} {r.lang}: {r.state.value} ({detail})")
         checked = sum(1 for r in rows if r.state.value != "source")
         typer.echo(
@@ -394,7 +391,6 @@ def diff(
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "slug": slug,
                 "stale": [
                     {
@@ -467,13 +463,12 @@ def release(
 
     with reporting():
         config = _config()
-        target = None if output is None else (output if output.is_absolute() else _root_dir / output)
+        target = None if output is None else _under_root(output)
         result = do_release(config, edition, target, parse_allow(allow or []), dry_run)
     shown = str(output) if output is not None else "dist"
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "edition": result.edition,
                 "ok": result.ok,
                 "dry_run": result.dry_run,
@@ -520,11 +515,10 @@ def verify(
     from trilingual.release import verify as do_verify
 
     with reporting():
-        result = do_verify(target if target.is_absolute() else _root_dir / target)
+        result = do_verify(_under_root(target))
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "ok": result.ok,
                 "edition": result.edition,
                 "checked": result.checked,
@@ -584,7 +578,6 @@ def draft(
     saved); 130 on Ctrl-C, after saving what was done.
     """
     from trilingual.drafting import draft as do_draft
-    from trilingual.repository import Selection
 
     bar: Any = None
 
@@ -601,7 +594,7 @@ def draft(
     try:
         with reporting():
             config = _config()
-            sel = Selection(tuple(slugs or ()), tuple(lang or ()), (), edition)
+            sel = _selection(slugs, lang, edition)
             report = do_draft(config, sel, engine, dry_run, progress, on_total=on_total)
     finally:
         if bar is not None:
@@ -609,7 +602,6 @@ def draft(
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "dry_run": report.dry_run,
                 "translations": report.translations,
                 "untranslated": report.untranslated,
@@ -666,7 +658,7 @@ def engines(as_json: Json = False) -> None:
         config = _config()
         infos = survey(config.settings, os.environ)
     if as_json:
-        emit_json({"schema": JSON_SCHEMA, "engines": [i.__dict__ | {"pairs": list(i.pairs)} for i in infos]})
+        emit_json({"engines": [i.__dict__ | {"pairs": list(i.pairs)} for i in infos]})
         return
     rows = [
         [i.name, "yes" if i.ready else "no", ", ".join(i.pairs) or "-", "yes" if i.third_party else "no", i.detail]
@@ -688,7 +680,7 @@ def tm_export(file: Annotated[Path, typer.Argument(help="TMX file to write.")]) 
         config = _config()
         with Memory.of(config) as memory:
             refresh(memory, config)
-            target = file if file.is_absolute() else _root_dir / file
+            target = _under_root(file)
             n = export_tmx(memory, target)
     typer.echo(f"wrote {n} translation units to {file}")
 
@@ -700,7 +692,7 @@ def tm_import(file: Annotated[Path, typer.Argument(help="TMX file to read.")]) -
 
     with reporting():
         config = _config()
-        source = file if file.is_absolute() else _root_dir / file
+        source = _under_root(file)
         with Memory.of(config) as memory:
             n = import_tmx(memory, source)
     typer.echo(f"imported {n} translation units from {file}")
@@ -726,11 +718,10 @@ def pull(
     with reporting():
         if not lang:
             raise UsageError("pull needs --lang")
-        report = do_pull(_config(), lang, fmt, out, tuple(slugs or ()), edition, everything)
+        report = do_pull(_config(), lang, fmt, _under_root(out), tuple(slugs or ()), edition, everything)
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "lang": report.lang,
                 "format": report.format,
                 "files": [{"slug": f.slug, "path": str(f.path), "units": f.units} for f in report.files],
@@ -758,12 +749,11 @@ def push(
     from trilingual.exchange.push import push as do_push
 
     with reporting():
-        report = do_push(_config(), list(files), dry_run)
+        report = do_push(_config(), [_under_root(f) for f in files], dry_run)
     names = (REVIEWED, APPLIED, STALE, CONFLICT, SAME, UNCHANGED)
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "dry_run": report.dry_run,
                 "counts": {n: report.count(n) for n in names},
                 "units": [o.__dict__ for o in report.outcomes],
@@ -791,12 +781,11 @@ def push(
 def conflicts(slugs: Slugs = None, lang: Langs = None, as_json: Json = False) -> None:
     """List open conflicts: pushed texts waiting in conflict files, hand edits that met catalog changes (exit 1)."""
     from trilingual.exchange.conflicts import open_conflicts
-    from trilingual.repository import Selection
 
     with reporting():
-        found = open_conflicts(_config(), Selection(tuple(slugs or ()), tuple(lang or ())))
+        found = open_conflicts(_config(), _selection(slugs, lang))
     if as_json:
-        emit_json({"schema": JSON_SCHEMA, "conflicts": [c.to_json() for c in found]})
+        emit_json({"conflicts": [c.to_json() for c in found]})
     else:
         for c in found:
             what = "pushed text waits here" if c.origin == "push" else "hand edit differs from the catalog"
@@ -822,14 +811,12 @@ def glossary(
         config = _config()
         gloss = load_glossary(config)
         if tbx is not None:
-            atomic_write(tbx, to_tbx(gloss, config.languages[0] if "en" not in config.languages else "en"))
+            atomic_write(_under_root(tbx), to_tbx(gloss, config.languages[0] if "en" not in config.languages else "en"))
     if tbx is not None:
         typer.echo(f"wrote {tbx} ({len(gloss.terms)} terms)")
         return
     if as_json:
-        emit_json(
-            {"schema": JSON_SCHEMA, "path": config.relative(gloss.path), "terms": [t.to_json() for t in gloss.terms]}
-        )
+        emit_json({"path": config.relative(gloss.path), "terms": [t.to_json() for t in gloss.terms]})
         return
     if not gloss.terms:
         typer.echo(f"no glossary ({config.relative(gloss.path)} does not exist or is empty)")
@@ -851,14 +838,12 @@ def qa(
 ) -> None:
     """Check translations against their sources: markup, numbers, glossary, language, whitespace (errors: exit 1)."""
     from trilingual.qa import run_checks
-    from trilingual.repository import Selection
 
     with reporting():
-        report = run_checks(_config(), Selection(tuple(slugs or ()), tuple(lang or ()), (), edition))
+        report = run_checks(_config(), _selection(slugs, lang, edition))
     if as_json:
         emit_json(
             {
-                "schema": JSON_SCHEMA,
                 "checked": report.checked,
                 "errors": report.errors,
                 "warnings": report.warnings,

@@ -23,22 +23,10 @@ LOCK_TIMEOUT_SECONDS = 600.0
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Write one file the way a Transaction writes many."""
+    with Transaction() as tx:
+        tx.stage(path, data)
+        tx.commit()
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -198,13 +186,6 @@ class Transaction:
 
     def __init__(self) -> None:
         self._staged: list[tuple[str, Path]] = []
-
-    def __len__(self) -> int:
-        return len(self._staged)
-
-    @property
-    def paths(self) -> list[Path]:
-        return [target for _, target in self._staged]
 
     def stage(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -226,7 +226,7 @@ def validate(path: Path, front: FrontMatter, languages: tuple[str, ...], own_rev
 def front_matter_of(data: bytes, path: Path) -> tuple[str, FrontMatter]:
     """A briefing file's text and its parsed front matter (line endings and a BOM do not count)."""
     text = decode(data, path)
-    return text, load_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path)
+    return text, load_front_matter(text.replace("\r\n", "\n").removeprefix("\ufeff"), path)
 
 
 def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple[Segmented, DocInfo]:
@@ -234,7 +234,7 @@ def parse_document(path: Path, data: bytes, languages: tuple[str, ...]) -> tuple
     text, front = front_matter_of(data, path)
     info = validate(path, front, languages, revision(data))
     try:
-        segmented = segment(text, path)
+        segmented = segment(text, path, front)
     except ValueError as exc:
         raise InputError(path, 1, f"cannot parse: {exc}") from None
     return segmented, info
@@ -373,6 +373,11 @@ class Selection:
     langs: tuple[str, ...] = ()
     states: tuple[str, ...] = ()
     edition: str | None = None
+
+    @property
+    def whole_repository(self) -> bool:
+        """Every briefing in every language (a state filter only hides rows)."""
+        return not self.slugs and not self.langs and not self.edition
 
 
 def check_langs(config: Config, langs: tuple[str, ...]) -> None:

@@ -152,7 +152,6 @@ def parse_front_matter(text: str, path: Path | str) -> FrontMatter | None:
         return None
     start = 4
     pos = start
-    line_no = 2
     while True:
         nl = text.find("\n", pos)
         line = text[pos:] if nl == -1 else text[pos:nl]
@@ -163,7 +162,6 @@ def parse_front_matter(text: str, path: Path | str) -> FrontMatter | None:
         if nl == -1:
             raise InputError(path, 1, "front matter is not closed (no line '---' after it)")
         pos = nl + 1
-        line_no += 1
     yaml, loader_class = _yaml()
     loader = loader_class(yaml_text)
     try:
@@ -183,8 +181,12 @@ def parse_front_matter(text: str, path: Path | str) -> FrontMatter | None:
     return FrontMatter(data, node, yaml_text, start, end, 2)
 
 
-def segment(text: str, path: Path | str = "<document>") -> Segmented:
-    """Cut a Markdown document (with optional YAML front matter) into units."""
+def segment(text: str, path: Path | str = "<document>", front: FrontMatter | None = None) -> Segmented:
+    """Cut a Markdown document (with optional YAML front matter) into units.
+
+    `front` is the document's front matter when the caller parsed it already
+    (from the same text, without CRLF line ends or the BOM).
+    """
     crlf = "\r\n" in text
     if crlf:
         text = text.replace("\r\n", "\n")
@@ -196,7 +198,8 @@ def segment(text: str, path: Path | str = "<document>") -> Segmented:
         prefix, text = "\ufeff", text[1:]
 
     spans: list[tuple[int, int, Unit, Slot]] = []  # start, end, unit, slot (index filled later)
-    front = parse_front_matter(text, path)
+    if front is None:
+        front = parse_front_matter(text, path)
     body_start = 0
     body_line = 0
     if front is not None:

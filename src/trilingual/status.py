@@ -78,6 +78,18 @@ class TranslationStatus:
     machine: int = 0
     conflicts: int = 0
 
+    def notes(self) -> str:
+        """What the counts say beyond the state: "2 stale; 1 fuzzy, 1 machine; 1 conflict"."""
+        notes = []
+        if self.stale:
+            notes.append(f"{self.stale} stale")
+        if self.fuzzy - self.stale:
+            machine = f", {self.machine} machine" if self.machine else ""
+            notes.append(f"{self.fuzzy - self.stale} fuzzy{machine}")
+        if self.conflicts:
+            notes.append(f"{self.conflicts} conflict{'s' if self.conflicts > 1 else ''}")
+        return "; ".join(notes)
+
     def to_json(self) -> dict[str, object]:
         return {
             "slug": self.slug,
@@ -277,7 +289,7 @@ def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[
         if not sel.states or row.state.value in sel.states:
             rows.append(row)
     if own_cache:
-        cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
+        cache.save(complete=sel.whole_repository)
     return rows
 
 

@@ -13,7 +13,7 @@ from trilingual.config import Config
 from trilingual.files import atomic_write
 from trilingual.status import State, TranslationStatus
 
-# One colour per state, the same meaning as the terminal table's.
+# One colour per state, the same meaning as the terminal table's, in the order of State.
 COLOURS = {
     State.SOURCE.value: "#1f5fa8",
     State.MISSING.value: "#b3261e",
@@ -25,22 +25,11 @@ COLOURS = {
 }
 
 
-def _notes(r: TranslationStatus) -> str:
-    notes = []
-    if r.stale:
-        notes.append(f"{r.stale} stale")
-    if r.fuzzy - r.stale:
-        notes.append(f"{r.fuzzy - r.stale} fuzzy" + (f", {r.machine} machine" if r.machine else ""))
-    if r.conflicts:
-        notes.append(f"{r.conflicts} conflicts")
-    return "; ".join(notes)
-
-
 def render(config: Config, rows: list[TranslationStatus]) -> bytes:
     from trilingual.rendering import environment
 
     env = environment(config, "en", None)
-    order = list(COLOURS)
+    order = [s.value for s in State]
     counts = Counter(r.state.value for r in rows)
     context = {
         "project": config.name,
@@ -59,7 +48,7 @@ def render(config: Config, rows: list[TranslationStatus]) -> bytes:
                 "words": f"{r.words.done}/{r.words.total}",
                 "original": r.original,
                 "edition": r.edition,
-                "notes": _notes(r),
+                "notes": r.notes(),
             }
             for r in rows
         ],

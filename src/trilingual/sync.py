@@ -127,9 +127,12 @@ class Inputs:
 def gather(config: Config, briefing: Briefing, lang: str) -> Inputs:
     catalog = config.catalog_path(lang, briefing.slug)
     sync = config.sync_path(lang, briefing.slug)
+    # The scan kept only digests; a plan uses the bytes several times, so read
+    # them once here (checked against the scan's digest).
+    source, markdown = briefing.source, briefing.translations[lang]
     return Inputs(
-        source=briefing.source,
-        markdown=briefing.translations[lang],
+        source=FileRef(source.path, source.data, source.digest),
+        markdown=FileRef(markdown.path, markdown.data, markdown.digest),
         catalog=FileRef(catalog, read_file(catalog)),
         sync=FileRef(sync, read_file(sync)),
     )
@@ -219,7 +222,7 @@ def plan(
                 old_entries[idx] = _human(entry, md_unit.text)
                 adopted += 1
         else:
-            _check_structure(md_path, md_units, [u.kind for u in units])
+            _check_structure(md_path, md_units, list(source_seg.kinds()))
             existing = {e.key: e for e in old_entries if not e.obsolete}
             for i, (unit, md_unit) in enumerate(zip(units, md_units, strict=True)):
                 if md_unit.text == unit.text and not _adopt_identical(unit.text):
@@ -264,7 +267,7 @@ def plan(
             # Markdown that is unchanged, or changed only in its recorded
             # revision, segments as it did when parsed above.
             rewritten = md_seg if md_seg is not None and same_text else segment(md_text, md_path)
-            if [u.kind for u in rewritten.units] != [u.kind for u in units]:
+            if rewritten.kinds() != source_seg.kinds():
                 bad = next(
                     (i for i, (a, b) in enumerate(zip(rewritten.units, units, strict=False)) if a.kind != b.kind),
                     min(len(rewritten.units), len(units)) - 1,
@@ -372,7 +375,7 @@ def _only_revision_changed(old: str, new: str, source_revision: str) -> bool:
     return len(differ) <= 1 and all(_REVISION_LINE.fullmatch(a) and _REVISION_LINE.fullmatch(b) for a, b in differ)
 
 
-def changed_files(config: Config, inputs: Inputs, p: Plan) -> list[tuple[Path, bytes]]:
+def changed_files(inputs: Inputs, p: Plan) -> list[tuple[Path, bytes]]:
     """The writes a plan needs: only files whose bytes differ."""
     out = []
     if p.catalog_bytes != inputs.catalog.data:

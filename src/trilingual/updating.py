@@ -51,7 +51,6 @@ class UpdateReport:
     written: tuple[str, ...]  # repository-relative paths
     adopted: int  # units taken from hand-edited Markdown
     conflicts: tuple[Conflict, ...] = field(default=())
-    dry_run: bool = False
 
 
 def run(
@@ -78,23 +77,21 @@ def run(
         adopted = changed = 0
         after: list[tuple[bytes, TranslationStatus, tuple[Conflict, ...]]] = []
         infos: list[tuple[bytes, Any]] = []  # cache key, front-matter summary
-        todo: list[tuple[str, str]] = []
         pairs = [(b, lang) for b, lang in iter_translations(repo, sel) if lang != b.original]
         count = len(pairs)
+        outcomes: Iterable[Outcome]
         if transform is None:
             # A translation whose files are exactly as a run left them has nothing to do.
+            todo: list[tuple[str, str, Catalog | None]] = []
             for (briefing, lang), key in zip(pairs, translation_keys(config, pairs), strict=True):
                 known = cache.get("noop", key)
                 if known is not None:
                     conflicts.extend(known)
                 else:
-                    todo.append((briefing.slug, lang))
-        else:
-            todo = [(b.slug, lang) for b, lang in pairs]
-        if transform is None:
+                    todo.append((briefing.slug, lang, None))
             outcomes = run_jobs(_settle_job, (config, repo), todo)
         else:
-            outcomes = _transformed(config, repo, todo, transform)
+            outcomes = _transformed(config, repo, [(b.slug, lang) for b, lang in pairs], transform)
         with Transaction() as tx:
             for outcome in outcomes:
                 conflicts.extend(outcome.conflicts)
@@ -119,8 +116,8 @@ def run(
             cache.put("status", key, row.to_cache())
         for summary_key, summary in infos:
             cache.put("info", summary_key, summary)
-        cache.save(complete=not sel.slugs and not sel.edition and not sel.langs)
-        return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts), dry_run)
+        cache.save(complete=sel.whole_repository)
+        return UpdateReport(count, changed, tuple(written), adopted, tuple(conflicts))
 
 
 @dataclass(frozen=True)
@@ -153,48 +150,31 @@ def _transformed(
     """
     for start in range(0, len(todo), ROUND):
         chunk = todo[start : start + ROUND]
-        plans = list(run_jobs(_plan_job, (config, repo), chunk))
-        catalogs = [transform(repo.briefings[slug], lang, p) for (slug, lang), p in zip(chunk, plans, strict=True)]
+        planned = list(run_jobs(_plan_job, (config, repo), chunk))
+        catalogs = [
+            transform(repo.briefings[slug], lang, p) for (slug, lang), (_, p) in zip(chunk, planned, strict=True)
+        ]
         again = [(slug, lang, c) for (slug, lang), c in zip(chunk, catalogs, strict=True) if c is not None]
-        replanned = iter(run_jobs(_replan_job, (config, repo), again))
-        for (slug, lang), p, c in zip(chunk, plans, catalogs, strict=True):
-            briefing = repo.briefings[slug]
-            yield (
-                next(replanned)
-                if c is not None
-                else _outcome(config, briefing, lang, _gather(config, briefing, lang), p)
-            )
+        replanned = iter(run_jobs(_settle_job, (config, repo), again))
+        for (slug, lang), (inputs, p), c in zip(chunk, planned, catalogs, strict=True):
+            yield next(replanned) if c is not None else _outcome(config, repo.briefings[slug], lang, inputs, p)
 
 
-def _gather(config: Config, briefing: Briefing, lang: str) -> Inputs:
-    from trilingual.sync import gather
-
-    return gather(config, briefing, lang)
-
-
-def _plan_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Plan:
+def _plan_job(context: tuple[Config, Repository], item: tuple[str, str]) -> tuple[Inputs, Plan]:
+    """A translation's files and plan; the files come back too, so the parent need not read them again."""
     from trilingual.sync import gather, plan
 
     config, repo = context
     slug, lang = item
     briefing = repo.briefings[slug]
-    return plan(config, briefing, lang, gather(config, briefing, lang))
-
-
-def _replan_job(context: tuple[Config, Repository], item: tuple[str, str, Catalog]) -> Outcome:
-    from trilingual.sync import gather, plan
-
-    config, repo = context
-    slug, lang, catalog = item
-    briefing = repo.briefings[slug]
     inputs = gather(config, briefing, lang)
-    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs, catalog=catalog))
+    return inputs, plan(config, briefing, lang, inputs)
 
 
 def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: Plan) -> Outcome:
     from trilingual.sync import Inputs, changed_files
 
-    writes = changed_files(config, inputs, p)
+    writes = changed_files(inputs, p)
     new_inputs = Inputs(
         source=inputs.source,
         markdown=FileRef(inputs.markdown.path, _first(p.markdown_bytes, inputs.markdown.data)),
@@ -210,14 +190,15 @@ def _outcome(config: Config, briefing: Briefing, lang: str, inputs: Inputs, p: P
     return Outcome(tuple(writes), row, status_key(new_inputs, config), p.conflicts, p.adopted, info)
 
 
-def _settle_job(context: tuple[Config, Repository], item: tuple[str, str]) -> Outcome:
+def _settle_job(context: tuple[Config, Repository], item: tuple[str, str, Catalog | None]) -> Outcome:
+    """Plan a translation (from `catalog` in place of its catalog file, when given) and what writing it takes."""
     from trilingual.sync import gather, plan
 
     config, repo = context
-    slug, lang = item
+    slug, lang, catalog = item
     briefing = repo.briefings[slug]
     inputs = gather(config, briefing, lang)
-    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs))
+    return _outcome(config, briefing, lang, inputs, plan(config, briefing, lang, inputs, catalog=catalog))
 
 
 def _first(a: bytes | None, b: bytes | None) -> bytes | None:
