@@ -17,23 +17,22 @@ import re
 import tarfile
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from trilingual import __version__
 from trilingual.cache import Cache
-from trilingual.config import Config
+from trilingual.config import RELEASES_DIR, Config
 from trilingual.errors import InputError, UsageError
-from trilingual.files import decode, read_file, replace_folder, repository_lock, write_if_changed
-from trilingual.repository import Briefing, Selection, field_line, load_front_matter, revision, scan
+from trilingual.files import read_file, replace_folder, repository_lock, write_if_changed
+from trilingual.repository import Briefing, Repository, Selection, field_line, front_matter_of, scan
 from trilingual.sitecatalog import Untranslated
 from trilingual.status import FINISHED, State, TranslationStatus, collect
 
 ALLOWABLE = ("missing", "partial", "stale", "draft")
 MANIFEST = "manifest.json"
 ARCHIVE_SUFFIX = ".tar.gz"
-RELEASES_FOLDER = "releases"
 DEFAULT_OUTPUT = "dist"
 MANIFEST_SCHEMA = 1
 
@@ -131,7 +130,8 @@ def release(
     _check_output(config, out)
     with repository_lock(config.root):
         cache = Cache(config.root)
-        rows = collect(config, Selection(edition=edition), cache)
+        repo = scan(config, cache)
+        rows = collect(config, Selection(edition=edition), cache, repo)
         cache.save()
         if not rows:
             raise UsageError(f"no briefings in edition {edition}")
@@ -140,12 +140,12 @@ def release(
         missing_ui = [u for lang in config.languages for u in sitecatalog.untranslated(config, lang, template)]
         if blocking or missing_ui:
             return ReleaseResult(edition, tuple(blocking), tuple(allowed), tuple(missing_ui), dry_run=dry_run)
-        bundle = build(config, edition, rows, cache)
+        bundle = build(config, repo, edition, rows, cache)
         archive_name = edition + ARCHIVE_SUFFIX
         files = dict(bundle.files)
         files[MANIFEST] = bundle.manifest
         files[archive_name] = archive(edition, files, bundle.mtime)
-        record_path = config.root / RELEASES_FOLDER / f"{edition}.json"
+        record_path = config.root / RELEASES_DIR / f"{edition}.json"
         record = published_record(edition, bundle.published)
         record_changed = read_file(record_path) != record
         if not dry_run:
@@ -154,13 +154,12 @@ def release(
             except ValueError as exc:
                 raise UsageError(f"{out}: {exc}") from None
             write_if_changed(record_path, record)
-    listed = tuple(BundleFile(p, len(d), hashlib.sha256(d).hexdigest()) for p, d in sorted(bundle.files.items()))
     return ReleaseResult(
         edition,
         (),
         tuple(allowed),
         (),
-        listed,
+        bundle.listed,
         archive_name,
         config.relative(record_path),
         record_changed,
@@ -174,7 +173,7 @@ def _check_output(config: Config, out: Path) -> None:
     real = out.resolve()
     if real == root or root.is_relative_to(real):
         raise UsageError(f"{out}: the output folder would contain the content repository")
-    for name in ("content", "locale", "templates", RELEASES_FOLDER, ".git"):
+    for name in ("content", "locale", "templates", RELEASES_DIR, ".git"):
         if real.is_relative_to(root / name):
             raise UsageError(f"{out}: the output folder must not be inside the repository's {name}/")
     if real.exists() and (not real.is_dir() or (any(real.iterdir()) and not (real / MANIFEST).is_file())):
@@ -203,42 +202,41 @@ class Bundle:
     manifest: bytes
     mtime: int
     published: tuple[tuple[str, str, str], ...]  # (slug, lang, source revision) of finished translations
-    briefings: tuple[dict[str, Any], ...] = field(default=())
+    listed: tuple[BundleFile, ...]  # `files` as the manifest lists them
 
 
 def read_document(path: Path, data: bytes, slug: str, lang: str, state: str) -> Document:
-    text = decode(data, path).replace("\r\n", "\n").lstrip("\ufeff")
-    front = load_front_matter(text, path)
+    text, front = front_matter_of(data, path)
     return Document(
         slug=slug,
         lang=lang,
         state=state,
         title=str(front.data.get("title", "")),
         lede=str(front.data.get("lede", "")),
-        body=text[front.end :],
+        # front.end counts in the text as the front matter was parsed: LF line endings, no BOM.
+        body=text.replace("\r\n", "\n").removeprefix("\ufeff")[front.end :],
         source_revision=str(front.data.get("source_revision") or ""),
     )
 
 
 def documents(config: Config, briefing: Briefing, states: dict[str, str], cache: Cache) -> dict[str, Document]:
     """The text of a briefing in each language that has one (a missing translation has none)."""
-    from trilingual.status import status_key
+    from trilingual.status import settled
     from trilingual.sync import gather, plan
 
-    source_data = briefing.source.data or b""
     out = {}
     for lang in config.languages:
         state = states.get(lang, State.MISSING.value)
         if lang == briefing.original:
-            doc = read_document(briefing.source.path, source_data, briefing.slug, lang, state)
-            out[lang] = Document(**{**doc.__dict__, "source_revision": revision(source_data)})
+            doc = read_document(briefing.source.path, briefing.source.data or b"", briefing.slug, lang, state)
+            out[lang] = replace(doc, source_revision=briefing.info.revision)
             continue
         if state == State.MISSING.value:
             continue
         # What the catalog holds, even if `update` was not run: the file itself when the last
         # update left exactly these inputs (its no-op record), otherwise a fresh plan.
         inputs = gather(config, briefing, lang)
-        known = cache.get("noop", status_key(inputs, config))
+        known = settled(config, cache, inputs)
         if known is not None and not known and inputs.markdown.data is not None:
             markdown: bytes | None = inputs.markdown.data
         else:
@@ -255,11 +253,10 @@ def _check_briefing(config: Config, briefing: Briefing, labels: Any) -> None:
         raise InputError(
             config.relative(path), 1, f"slug {briefing.slug!r} cannot name a page (use letters, digits, '-', '_')"
         )
-    text = decode(briefing.source.data or b"", path).replace("\r\n", "\n").lstrip("\ufeff")
-    front = load_front_matter(text, path)
     for name, known in (("section", labels.sections), ("situation", labels.situations)):
         value = getattr(briefing.info, name)
         if value not in known:
+            _, front = front_matter_of(briefing.source.data or b"", path)
             raise InputError(
                 config.relative(path),
                 field_line(front, name),
@@ -267,11 +264,10 @@ def _check_briefing(config: Config, briefing: Briefing, labels: Any) -> None:
             )
 
 
-def build(config: Config, edition: str, rows: list[TranslationStatus], cache: Cache) -> Bundle:
+def build(config: Config, repo: Repository, edition: str, rows: list[TranslationStatus], cache: Cache) -> Bundle:
     from trilingual import sitecatalog
     from trilingual.rendering import environment
 
-    repo = scan(config, cache)
     briefings = repo.select(edition=edition)
     states: dict[str, dict[str, str]] = {}
     for r in rows:
@@ -298,7 +294,7 @@ def build(config: Config, edition: str, rows: list[TranslationStatus], cache: Ca
     for b in briefings:
         for lang, doc in docs[b.slug].items():
             if doc.state in {s.value for s in FINISHED}:
-                published.append((b.slug, lang, revision(b.source.data or b"")))
+                published.append((b.slug, lang, b.info.revision))
 
     for lang in config.languages:
         env = envs[lang]
@@ -360,10 +356,11 @@ def build(config: Config, edition: str, rows: list[TranslationStatus], cache: Ca
                 "original": b.original,
                 "section": b.info.section,
                 "situation": b.info.situation,
-                "source_revision": revision(b.source.data or b""),
+                "source_revision": b.info.revision,
                 "translations": translations,
             }
         )
+    listed = tuple(BundleFile(p, len(d), hashlib.sha256(d).hexdigest()) for p, d in sorted(files.items()))
     manifest = {
         "schema": MANIFEST_SCHEMA,
         "tool": {"name": "trilingual", "version": __version__},
@@ -372,12 +369,10 @@ def build(config: Config, edition: str, rows: list[TranslationStatus], cache: Ca
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "languages": list(config.languages),
         "briefings": briefing_info,
-        "files": [
-            {"path": p, "bytes": len(d), "sha256": hashlib.sha256(d).hexdigest()} for p, d in sorted(files.items())
-        ],
+        "files": [{"path": f.path, "bytes": f.bytes, "sha256": f.sha256} for f in listed],
     }
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return Bundle(files, manifest_bytes, mtime, tuple(published), tuple(briefing_info))
+    return Bundle(files, manifest_bytes, mtime, tuple(published), listed)
 
 
 def _render(env: Any, name: str, common: dict[str, Any], **context: Any) -> bytes:
@@ -580,17 +575,19 @@ def _verify_folder(folder: Path) -> VerifyResult:
     found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     mismatches = _compare(manifest, found, {MANIFEST, archive_name})
     if archive_name in found:
-        inner = _verify_archive(folder / archive_name)
+        members = _archive_members(folder / archive_name, found[archive_name])
+        inner = _check_archive(folder / archive_name, members)
         mismatches += [Mismatch(f"{archive_name}:{m.path}", m.problem) for m in inner.mismatches]
-        if found.get(MANIFEST) != _archive_members(folder / archive_name).get(MANIFEST):
+        if found.get(MANIFEST) != members.get(MANIFEST):
             mismatches.append(Mismatch(archive_name, f"holds another {MANIFEST} than the folder"))
     return VerifyResult(str(folder), edition, len(manifest["files"]), tuple(mismatches))
 
 
-def _archive_members(path: Path) -> dict[str, bytes]:
+def _archive_members(path: Path, data: bytes | None = None) -> dict[str, bytes]:
+    """The archive's files by bundle path (`data`: its bytes, when they were read already)."""
     members: dict[str, bytes] = {}
     try:
-        with tarfile.open(path, mode="r:*") as tar:
+        with tarfile.open(path, mode="r:*", fileobj=io.BytesIO(data) if data is not None else None) as tar:
             for info in tar.getmembers():
                 if not info.isfile():
                     continue
@@ -607,7 +604,10 @@ def _archive_members(path: Path) -> dict[str, bytes]:
 
 
 def _verify_archive(path: Path) -> VerifyResult:
-    members = _archive_members(path)
+    return _check_archive(path, _archive_members(path))
+
+
+def _check_archive(path: Path, members: dict[str, bytes]) -> VerifyResult:
     manifest = _manifest(members.get(MANIFEST), f"{path}:{MANIFEST}")
     mismatches = _compare(manifest, members, {MANIFEST})
     return VerifyResult(str(path), str(manifest.get("edition", "")), len(manifest["files"]), tuple(mismatches))

@@ -256,11 +256,16 @@ def parse_states(values: list[str]) -> tuple[str, ...]:
     return tuple(states)
 
 
-def collect(config: Config, sel: Selection, cache: Cache | None = None) -> list[TranslationStatus]:
-    """Status rows for the selection; reads files, writes nothing but the cache."""
+def collect(
+    config: Config, sel: Selection, cache: Cache | None = None, repo: Repository | None = None
+) -> list[TranslationStatus]:
+    """Status rows for the selection; reads files, writes nothing but the cache.
+
+    A command that scanned the repository already hands over its scan (and cache).
+    """
     own_cache = cache is None
     cache = cache or Cache(config.root)
-    repo = scan(config, cache)
+    repo = repo or scan(config, cache)
     published = _published(config)
     found: list[TranslationStatus | None] = []
     missing: list[tuple[int, bytes, str, str]] = []  # row index, key, slug, language

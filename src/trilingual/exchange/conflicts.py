@@ -17,18 +17,18 @@ from pathlib import Path
 
 from trilingual.cache import Cache
 from trilingual.catalogs import read_catalog
-from trilingual.config import Config
+from trilingual.config import CONFLICT_FILE, Config
 from trilingual.exchange.model import Document, ExchangeUnit
 from trilingual.exchange.po import PoFormat
+from trilingual.exchange.pull import pulled_document
 from trilingual.files import read_file
 from trilingual.repository import Briefing, Selection, iter_translations, scan
+from trilingual.status import settled
 from trilingual.sync import gather, plan
-
-FOLDER = "conflicts"
 
 
 def conflict_path(config: Config, lang: str, slug: str) -> Path:
-    return config.root / "locale" / lang / FOLDER / f"{slug}.po"
+    return config.root / CONFLICT_FILE.format(lang=lang, slug=slug)
 
 
 def read_conflicts(path: Path, data: bytes) -> Document:
@@ -36,17 +36,7 @@ def read_conflicts(path: Path, data: bytes) -> Document:
 
 
 def render_conflicts(config: Config, briefing: Briefing, lang: str, units: Sequence[ExchangeUnit]) -> bytes:
-    doc = Document(
-        slug=briefing.slug,
-        lang=lang,
-        source_lang=briefing.original,
-        source_path=config.relative(briefing.source.path),
-        units=tuple(units),
-        project=config.name,
-        pulled_lang=lang,
-        conflicts=True,
-    )
-    return PoFormat().dump(doc)
+    return PoFormat().dump(pulled_document(config, briefing, lang, units, conflicts=True))
 
 
 @dataclass(frozen=True)
@@ -65,19 +55,23 @@ class OpenConflict:
 
 
 def open_conflicts(config: Config, sel: Selection) -> list[OpenConflict]:
-    repo = scan(config, Cache(config.root))
+    cache = Cache(config.root)
+    repo = scan(config, cache)
     found: list[OpenConflict] = []
     for briefing, lang in iter_translations(repo, sel):
         if lang == briefing.original:
             continue
         cpath = conflict_path(config, lang, briefing.slug)
         data = read_file(cpath)
+        has_markdown = briefing.translations[lang].exists
+        if data is None and not has_markdown:
+            continue
+        inputs = gather(config, briefing, lang)
         if data is not None:
             doc = read_conflicts(cpath, data)
-            catalog_data = read_file(config.catalog_path(lang, briefing.slug))
             current: dict[tuple[str | None, str], str] = {}
-            if catalog_data is not None:
-                catalog = read_catalog(catalog_data, config.catalog_path(lang, briefing.slug), lang)
+            if inputs.catalog.data is not None:
+                catalog = read_catalog(inputs.catalog.data, inputs.catalog.path, lang)
                 current = {e.key: e.msgstr for e in catalog.active}
             for unit in doc.units:
                 if current.get(unit.key) == unit.target:
@@ -94,9 +88,12 @@ def open_conflicts(config: Config, sel: Selection) -> list[OpenConflict]:
                         unit.target,
                     )
                 )
-        if briefing.translations[lang].exists:
-            p = plan(config, briefing, lang, gather(config, briefing, lang))
-            for c in p.conflicts:
+        if has_markdown:
+            # `update` recorded the conflicts of files it left as they are; others are planned.
+            conflicts = settled(config, cache, inputs)
+            if conflicts is None:
+                conflicts = plan(config, briefing, lang, inputs).conflicts
+            for c in conflicts:
                 found.append(
                     OpenConflict(c.slug, c.lang, "markdown", c.path, c.line, c.msgid, c.catalog_text, c.markdown_text)
                 )

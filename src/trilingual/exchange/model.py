@@ -33,6 +33,12 @@ def text_part(base: str) -> str:
     return base.split("-", 1)[0]
 
 
+def source_lang_of(source_path: str) -> str:
+    """The language of an original from its path (content/<lang>/<slug>.md), "" if it has none."""
+    parts = source_path.split("/")
+    return parts[1] if len(parts) >= 3 else ""
+
+
 @dataclass(frozen=True)
 class ExchangeUnit:
     source: str  # the msgid: the original's text of the unit

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import polib
 
-from trilingual.catalogs import MACHINE_NOTE, parse_po, plural_forms
+from trilingual.catalogs import MACHINE_NOTE, header_line, parse_po, plural_forms
+from trilingual.config import base_language
 from trilingual.errors import InputError
 from trilingual.exchange.model import (
     BASE_NOTE,
@@ -25,6 +26,7 @@ from trilingual.exchange.model import (
     ExchangeUnit,
     Format,
     base_of,
+    source_lang_of,
 )
 
 BRIEFING_HEADER = "X-Trilingual-Briefing"
@@ -90,7 +92,7 @@ class PoFormat(Format):
         slug = meta.get(BRIEFING_HEADER, "").strip()
         if not slug:
             raise InputError(path, 1, f"no {BRIEFING_HEADER} header: not a file pulled with 'trilingual pull'")
-        lang = meta.get("Language", "").strip().replace("-", "_").split("_")[0]
+        lang = base_language(meta.get("Language", ""))
         if not lang:
             raise InputError(path, 1, "no Language header")
         units = []
@@ -136,24 +138,12 @@ class PoFormat(Format):
         return Document(
             slug=slug,
             lang=lang,
-            source_lang=_lang_of(meta.get(SOURCE_HEADER, "")),
+            source_lang=source_lang_of(meta.get(SOURCE_HEADER, "")),
             source_path=meta.get(SOURCE_HEADER, ""),
             units=tuple(units),
             project=meta.get("Project-Id-Version", "").rsplit(" ", 1)[0],
             pulled_lang=meta.get(LANGUAGE_HEADER) or None,
-            lang_line=_header_line(text, "Language"),
-            slug_line=_header_line(text, BRIEFING_HEADER),
+            lang_line=header_line(text, "Language"),
+            slug_line=header_line(text, BRIEFING_HEADER),
             conflicts=meta.get(CONFLICTS_HEADER, "") == "yes",
         )
-
-
-def _lang_of(source_path: str) -> str:
-    parts = source_path.split("/")
-    return parts[1] if len(parts) >= 3 else ""
-
-
-def _header_line(text: str, name: str) -> int:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.startswith(f'"{name}:'):
-            return number
-    return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from trilingual.exchange.model import Document, ExchangeUnit, base_of
 from trilingual.files import atomic_write
 from trilingual.glossary import Glossary, load_glossary
 from trilingual.repository import Briefing, check_langs, scan
-from trilingual.status import status_key
+from trilingual.status import settled
 from trilingual.sync import Inputs, gather, plan
 
 
@@ -67,9 +68,25 @@ def unit_for(entry: Entry, glossary: Glossary, source_lang: str, lang: str) -> E
     )
 
 
+def pulled_document(
+    config: Config, briefing: Briefing, lang: str, units: Iterable[ExchangeUnit], conflicts: bool = False
+) -> Document:
+    """A file for a translator of a briefing into `lang` (a conflict file too: `conflicts`)."""
+    return Document(
+        slug=briefing.slug,
+        lang=lang,
+        source_lang=briefing.original,
+        source_path=config.relative(briefing.source.path),
+        units=tuple(units),
+        project=config.name,
+        pulled_lang=lang,
+        conflicts=conflicts,
+    )
+
+
 def _entries(config: Config, cache: Cache, briefing: Briefing, lang: str, inputs: Inputs) -> tuple[Entry, ...]:
     """The translation's entries, one per unit, as `update` would leave them."""
-    if inputs.catalog.data is not None and cache.get("noop", status_key(inputs, config)) is not None:
+    if inputs.catalog.data is not None and settled(config, cache, inputs) is not None:
         # `update` recorded that these very files plan to themselves: the catalog is the plan.
         return read_catalog(inputs.catalog.data, inputs.catalog.path, lang).active
     return plan(config, briefing, lang, inputs).entries
@@ -105,15 +122,7 @@ def pull(
         if not wanted:
             skipped.append(briefing.slug)
             continue
-        doc = Document(
-            slug=briefing.slug,
-            lang=lang,
-            source_lang=briefing.original,
-            source_path=config.relative(briefing.source.path),
-            units=tuple(unit_for(e, glossary, briefing.original, lang) for e in wanted),
-            project=config.name,
-            pulled_lang=lang,
-        )
+        doc = pulled_document(config, briefing, lang, (unit_for(e, glossary, briefing.original, lang) for e in wanted))
         path = out_dir / f"{briefing.slug}.{lang}{fmt.extension}"
         staged.append((path, fmt.dump(doc)))
         files.append(Pulled(briefing.slug, path, len(wanted)))

@@ -17,8 +17,9 @@ from typing import Any
 from lxml import etree
 
 from trilingual import __version__
+from trilingual.config import base_language
 from trilingual.errors import InputError
-from trilingual.exchange.model import TOOL, Document, ExchangeUnit, Format
+from trilingual.exchange.model import TOOL, Document, ExchangeUnit, Format, source_lang_of
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -65,9 +66,64 @@ def _slug_of(source_path: str) -> str:
     return name[:-3] if name.endswith(".md") else name
 
 
-def _lang_of(source_path: str) -> str:
-    parts = source_path.split("/")
-    return parts[1] if len(parts) >= 3 else ""
+def _own_fields(unit: ExchangeUnit) -> dict[str, str]:
+    """trilingual's own data of a unit, by name, as both versions keep it (1.2 adds PREFIX)."""
+    fields = {
+        "base": unit.base,
+        "kind": unit.kind,
+        "msgctxt": unit.context,
+        "previous-source": unit.previous_source if unit.fuzzy else None,
+        "engine": unit.engine,
+    }
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _read_unit(
+    own: dict[str, str],
+    source: str,
+    target: str,
+    fuzzy: bool,
+    reference: tuple[str, str] | None,  # the original's file, and its line as written
+    glossary: tuple[str, ...],
+    line: int,
+) -> ExchangeUnit:
+    """A unit read back: what the format itself holds, and `_own_fields`."""
+    return ExchangeUnit(
+        source=source,
+        target=target,
+        context=own.get("msgctxt"),
+        fuzzy=fuzzy,
+        base=own.get("base", ""),
+        kind=own.get("kind", ""),
+        reference=(reference[0], int(reference[1]) if reference[1].isdigit() else 0) if reference else None,
+        previous_source=own.get("previous-source"),
+        engine=own.get("engine"),
+        glossary=glossary,
+        line=line,
+    )
+
+
+def _only_file(root: Any, q: str, path: Path) -> Any:
+    files = root.findall(q + "file")
+    if len(files) != 1:
+        raise InputError(path, root.sourceline or 1, f"expected one <file> element, found {len(files)}")
+    return files[0]
+
+
+def _document(
+    file: Any, lang: str, source_lang: str, units: list[ExchangeUnit], project: str, lang_line: int
+) -> Document:
+    original = file.get("original", "")
+    return Document(
+        slug=_slug_of(original),
+        lang=lang,
+        source_lang=source_lang or source_lang_of(original),
+        source_path=original,
+        units=tuple(units),
+        project=project,
+        lang_line=lang_line,
+        slug_line=file.sourceline or 1,
+    )
 
 
 class Xliff12Format(Format):
@@ -116,12 +172,8 @@ class Xliff12Format(Format):
                 etree.SubElement(group, q + "context", {"context-type": "sourcefile"}).text = unit.reference[0]
                 etree.SubElement(group, q + "context", {"context-type": "linenumber"}).text = str(unit.reference[1])
             own = etree.SubElement(tu, q + "context-group", {"purpose": PREFIX + "pull"})
-            fields = {"base": unit.base, "kind": unit.kind, "msgctxt": unit.context}
-            fields["previous-source"] = unit.previous_source if unit.fuzzy else None
-            fields["engine"] = unit.engine
-            for field, value in fields.items():
-                if value is not None:
-                    etree.SubElement(own, q + "context", {"context-type": PREFIX + field}).text = value
+            for field, value in _own_fields(unit).items():
+                etree.SubElement(own, q + "context", {"context-type": PREFIX + field}).text = value
             if unit.kind:
                 etree.SubElement(tu, q + "note", {"from": TOOL}).text = f"Unit: {unit.kind}"
             if unit.engine:
@@ -141,12 +193,8 @@ class Xliff12Format(Format):
         q = f"{{{XLIFF12}}}"
         if root.tag != q + "xliff":
             raise InputError(path, root.sourceline or 1, f"not XLIFF 1.2 (root element {root.tag!r})")
-        files = root.findall(q + "file")
-        if len(files) != 1:
-            raise InputError(path, root.sourceline or 1, f"expected one <file> element, found {len(files)}")
-        file = files[0]
-        original = file.get("original", "")
-        lang = (file.get("target-language") or "").replace("-", "_").split("_")[0]
+        file = _only_file(root, q, path)
+        lang = base_language(file.get("target-language") or "")
         if not lang:
             raise InputError(path, file.sourceline or 1, "no target-language on <file>")
         units = []
@@ -171,34 +219,21 @@ class Xliff12Format(Format):
                         own[kind[len(PREFIX) :]] = context.text or ""
                     else:
                         location[kind] = context.text or ""
-            line = location.get("linenumber", "")
             units.append(
-                ExchangeUnit(
+                _read_unit(
+                    own,
                     source=_text(source),
                     target=text,
-                    context=own.get("msgctxt"),
                     fuzzy=fuzzy,
-                    base=own.get("base", ""),
-                    kind=own.get("kind", ""),
-                    reference=(location["sourcefile"], int(line) if line.isdigit() else 0)
+                    reference=(location["sourcefile"], location.get("linenumber", ""))
                     if "sourcefile" in location
                     else None,
-                    previous_source=own.get("previous-source"),
-                    engine=own.get("engine"),
                     glossary=tuple(n.text or "" for n in tu.findall(q + "note") if n.get("from") == "glossary"),
                     line=tu.sourceline or 0,
                 )
             )
-        return Document(
-            slug=_slug_of(original),
-            lang=lang,
-            source_lang=file.get("source-language", "") or _lang_of(original),
-            source_path=original,
-            units=tuple(units),
-            project=file.get("product-name", ""),
-            lang_line=file.sourceline or 1,
-            slug_line=file.sourceline or 1,
-        )
+        source_lang = file.get("source-language", "")
+        return _document(file, lang, source_lang, units, file.get("product-name", ""), file.sourceline or 1)
 
 
 class Xliff20Format(Format):
@@ -226,14 +261,11 @@ class Xliff20Format(Format):
             if unit.kind:
                 u.set("type", "trilingual:" + unit.kind.replace(" ", "-"))
             group = etree.SubElement(etree.SubElement(u, m + "metadata"), m + "metaGroup", {"category": TOOL})
-            fields = {"base": unit.base, "kind": unit.kind, "msgctxt": unit.context}
-            fields["previous-source"] = unit.previous_source if unit.fuzzy else None
-            fields["engine"] = unit.engine
+            fields = _own_fields(unit)
             if unit.reference:
                 fields["reference"] = f"{unit.reference[0]}:{unit.reference[1]}"
             for field, value in fields.items():
-                if value is not None:
-                    etree.SubElement(group, m + "meta", {"type": field}).text = value
+                etree.SubElement(group, m + "meta", {"type": field}).text = value
             notes = []
             if unit.engine:
                 notes.append(("machine-translation", f"Machine draft by {unit.engine}, not reviewed"))
@@ -257,14 +289,10 @@ class Xliff20Format(Format):
         m = f"{{{MDA}}}"
         if root.tag != q + "xliff":
             raise InputError(path, root.sourceline or 1, f"not XLIFF 2.0 (root element {root.tag!r})")
-        lang = (root.get("trgLang") or "").replace("-", "_").split("_")[0]
+        lang = base_language(root.get("trgLang") or "")
         if not lang:
             raise InputError(path, root.sourceline or 1, "no trgLang on <xliff>")
-        files = root.findall(q + "file")
-        if len(files) != 1:
-            raise InputError(path, root.sourceline or 1, f"expected one <file> element, found {len(files)}")
-        file = files[0]
-        original = file.get("original", "")
+        file = _only_file(root, q, path)
         project = ""
         for meta in file.findall(f"{m}metadata/{m}metaGroup/{m}meta"):
             if meta.get("type") == "project":
@@ -284,32 +312,18 @@ class Xliff20Format(Format):
                 for meta in u.findall(f"{m}metadata/{m}metaGroup/{m}meta")
                 if meta.getparent().get("category") == TOOL
             }
-            ref = own.get("reference", "")
-            ref_path, _, ref_line = ref.rpartition(":")
+            ref_path, _, ref_line = own.get("reference", "").rpartition(":")
             units.append(
-                ExchangeUnit(
+                _read_unit(
+                    own,
                     source=source,
                     target=target,
-                    context=own.get("msgctxt"),
                     fuzzy=fuzzy,
-                    base=own.get("base", ""),
-                    kind=own.get("kind", ""),
-                    reference=(ref_path, int(ref_line) if ref_line.isdigit() else 0) if ref_path else None,
-                    previous_source=own.get("previous-source"),
-                    engine=own.get("engine"),
+                    reference=(ref_path, ref_line) if ref_path else None,
                     glossary=tuple(
                         n.text or "" for n in u.findall(f"{q}notes/{q}note") if n.get("category") == "glossary"
                     ),
                     line=u.sourceline or 0,
                 )
             )
-        return Document(
-            slug=_slug_of(original),
-            lang=lang,
-            source_lang=root.get("srcLang", "") or _lang_of(original),
-            source_path=original,
-            units=tuple(units),
-            project=project,
-            lang_line=root.sourceline or 1,
-            slug_line=file.sourceline or 1,
-        )
+        return _document(file, lang, root.get("srcLang", ""), units, project, root.sourceline or 1)
