@@ -49,6 +49,7 @@ class Entry:
     flags: tuple[str, ...] = ()  # flags other than fuzzy, kept as found
     translator_comment: str = ""
     obsolete: bool = False
+    line: int = field(default=0, compare=False)  # of the msgid in the file read; 0 for an entry made here
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -190,6 +191,7 @@ def _from_polib(e: polib.POEntry, obsolete: bool) -> Entry:
         flags=tuple(f for f in e.flags if f != "fuzzy"),
         translator_comment=e.tcomment or "",
         obsolete=obsolete,
+        line=e.linenum or 0,
     )
 
 

@@ -20,15 +20,17 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from trilingual.batch import run_jobs
 from trilingual.cache import Cache
 from trilingual.catalogs import Catalog
 from trilingual.config import Config
-from trilingual.engines import Engine, Outcome, Step, create, parse_step
+from trilingual.engines import OWN_NOTES, Engine, Outcome, Step, create, parse_step
 from trilingual.engines.memory import MemoryEngine
 from trilingual.errors import InputError
+from trilingual.files import line_of
 from trilingual.inline import protect
 from trilingual.memory import Memory, TMUnit, refresh
-from trilingual.repository import Briefing, Selection, iter_translations, scan
+from trilingual.repository import Briefing, Repository, Selection, iter_translations, scan
 from trilingual.sync import Plan, gather, plan
 from trilingual.updating import run
 
@@ -124,14 +126,10 @@ def configured_routes(config: Config) -> dict[tuple[str, str], tuple[Step, ...]]
 
 
 def _config_error(config: Config, message: str, pattern: str) -> InputError:
-    line = 1
     try:
-        text = config.path.read_text(encoding="utf-8")
-        match = re.search(pattern, text, re.MULTILINE)
-        if match:
-            line = text.count("\n", 0, match.start()) + 1
+        line = line_of(config.path.read_text(encoding="utf-8"), pattern)
     except OSError:
-        pass
+        line = 1
     return InputError(config.path, line, message)
 
 
@@ -312,20 +310,27 @@ class Drafter:
 # --- the command ----------------------------------------------------------------------
 
 
-def untranslated(config: Config, sel: Selection) -> tuple[int, list[_Need]]:
+def untranslated(config: Config, repo: Repository, sel: Selection) -> tuple[int, list[_Need]]:
     """A read-only pass: the units of the selected translations that have no translation at all."""
-    repo = scan(config, Cache(config.root))
-    count = 0
+    pairs = [(b, lang) for b, lang in iter_translations(repo, sel) if lang != b.original]
+    items = [(b.slug, lang) for b, lang in pairs]
     needs: list[_Need] = []
-    for briefing, lang in iter_translations(repo, sel):
-        if lang == briefing.original:
-            continue
-        count += 1
-        p = plan(config, briefing, lang, gather(config, briefing, lang))
-        for unit, entry in zip(p.units, p.entries, strict=True):
-            if not entry.msgstr and unit.text.strip():
-                needs.append(_Need(briefing, lang, unit.line, unit.text))
-    return count, needs
+    for (briefing, lang), empty in zip(pairs, run_jobs(_empty_units_job, (config, repo), items), strict=True):
+        needs.extend(_Need(briefing, lang, line, text) for line, text in empty)
+    return len(pairs), needs
+
+
+def _empty_units_job(context: tuple[Config, Repository], item: tuple[str, str]) -> list[tuple[int, str]]:
+    """(line, text) of each unit of one translation that has no translation at all."""
+    config, repo = context
+    slug, lang = item
+    briefing = repo.briefings[slug]
+    p = plan(config, briefing, lang, gather(config, briefing, lang))
+    return [
+        (unit.line, unit.text)
+        for unit, entry in zip(p.units, p.entries, strict=True)
+        if not entry.msgstr and unit.text.strip()
+    ]
 
 
 def draft(
@@ -339,7 +344,10 @@ def draft(
 ) -> DraftReport:
     env = os.environ if env is None else env
     configured_routes(config)  # bad configuration is an input error before any work
-    translations, needs = untranslated(config, sel)
+    # One scan serves the read-only pass, the translation memory and, handed over, the writing run.
+    cache = Cache(config.root)
+    repo = scan(config, cache)
+    translations, needs = untranslated(config, repo, sel)
     groups: dict[tuple[str, str], list[str]] = {}
     for need in needs:
         groups.setdefault((need.briefing.original, need.lang), []).append(need.text)
@@ -347,7 +355,7 @@ def draft(
         on_total(sum(len(set(texts)) for texts in groups.values()))
 
     with Memory.of(config) as memory:
-        refresh(memory, config)
+        refresh(memory, config, repo)
         drafter = Drafter(config, memory, env, engine, dry_run, progress)
         results: dict[tuple[str, str, str], Draft | str] = {}
         unreached: set[tuple[str, str, str]] = set()
@@ -400,7 +408,7 @@ def draft(
             d = drafts.get((briefing.original, lang, entry.msgid))
             if d is None:
                 continue
-            notes = tuple(n for n in entry.notes if not n.startswith(_OWN_NOTES)) + d.notes
+            notes = tuple(n for n in entry.notes if not n.startswith(OWN_NOTES)) + d.notes
             entries[i] = replace(
                 entry,
                 msgstr=d.text,
@@ -416,7 +424,7 @@ def draft(
         filled[(briefing.slug, lang)] = changed
         return replace(p.catalog, entries=tuple(entries))
 
-    report = run(config, sel, transform)
+    report = run(config, sel, transform, cache=cache)
     return DraftReport(
         translations,
         len(needs),
@@ -428,9 +436,6 @@ def draft(
         interrupted=drafter.interrupted,
         per_translation=tuple((slug, lang, n) for (slug, lang), n in sorted(filled.items())),
     )
-
-
-_OWN_NOTES = ("translation memory:", "apertium did not know:")
 
 
 def _engine_of(drafts: dict[tuple[str, str, str], Draft], need: _Need) -> str | None:

@@ -40,9 +40,3 @@ class UsageError(TrilingualError):
 
 class LockTimeout(TrilingualError):
     """Another trilingual process held the repository lock for too long."""
-
-
-class EngineError(TrilingualError):
-    """A machine-translation engine failed in a way the run cannot recover from."""
-
-    exit_code = 1

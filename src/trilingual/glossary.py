@@ -24,7 +24,7 @@ from lxml import etree
 
 from trilingual.config import Config
 from trilingual.errors import InputError
-from trilingual.files import decode
+from trilingual.files import decode, read_file
 
 DEFAULT_PATH = "glossary.csv"
 NOTE = "note"
@@ -75,9 +75,8 @@ def glossary_path(config: Config) -> Path:
 
 def load_glossary(config: Config) -> Glossary:
     path = glossary_path(config)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    data = read_file(path)
+    if data is None:
         return Glossary(path)
     return parse_glossary(data, path, config.languages)
 

@@ -12,17 +12,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# A bare URL in running text, without trailing punctuation (qa counts these too).
+URL = re.compile(r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"»”]")
+# What a protected token becomes: ⟦n⟧, n counting from 1 (engines pass it through).
+PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+
 _TOKEN = re.compile(
-    r"`+[^`]*?`+"  # code span, kept whole
-    r"|<(?:https?://|mailto:)[^>\s]+>"  # autolink
-    r"|<[A-Za-z/][^<>]*>"  # inline HTML tag
-    r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # the target of a link or image: "](url "title")"
-    r"|!?\["  # the start of a link or image
-    r"|\]"  # the end of a link text (reference links, footnotes)
-    r"|https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"»”]"  # bare URL, without trailing punctuation
-    r"|\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)"  # emphasis markers (an underscore inside a word is a letter)
+    "|".join(
+        (
+            r"`+[^`]*?`+",  # code span, kept whole
+            r"<(?:https?://|mailto:)[^>\s]+>",  # autolink
+            r"<[A-Za-z/][^<>]*>",  # inline HTML tag
+            r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)",  # the target of a link or image: "](url "title")"
+            r"!?\[",  # the start of a link or image
+            r"\]",  # the end of a link text (reference links, footnotes)
+            URL.pattern,  # bare URL
+            r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)",  # emphasis markers (an underscore inside a word is a letter)
+        )
+    )
 )
-_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
 
 
 @dataclass(frozen=True)
@@ -32,10 +40,10 @@ class Protected:
 
     def restore(self, translated: str) -> str | None:
         """The translation with the markup back, or None when a placeholder was lost or doubled."""
-        found = [int(m.group(1)) for m in _PLACEHOLDER.finditer(translated)]
+        found = [int(m.group(1)) for m in PLACEHOLDER.finditer(translated)]
         if sorted(found) != list(range(1, len(self.tokens) + 1)):
             return None
-        return _PLACEHOLDER.sub(lambda m: self.tokens[int(m.group(1)) - 1], translated)
+        return PLACEHOLDER.sub(lambda m: self.tokens[int(m.group(1)) - 1], translated)
 
 
 def protect(text: str) -> Protected:

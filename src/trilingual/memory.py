@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -30,7 +31,10 @@ from trilingual import __version__
 from trilingual.catalogs import read_catalog
 from trilingual.config import Config
 from trilingual.errors import InputError
-from trilingual.files import STATE_DIR, atomic_write
+from trilingual.files import STATE_DIR, atomic_write, read_file
+
+if TYPE_CHECKING:
+    from trilingual.repository import Repository
 
 TM_FILE = "tm.sqlite"
 ORIGINS = ("reviewed", "import", "machine")  # in order of trust
@@ -132,28 +136,26 @@ class Memory:
     # --- writing ----------------------------------------------------------------
 
     def add(self, units: Iterable[TMUnit]) -> int:
-        rows = [
-            (u.src, u.tgt, text_hash(u.source), u.source, u.target, u.origin, u.engine, len(u.source))
-            for u in units
-            if u.source.strip() and u.target.strip()
-        ]
+        rows = _rows(units)
         with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self._index.clear()
+            self._db.executemany(_INSERT, rows)
+        self._forget({(row[0], row[1]) for row in rows})
         return len(rows)
 
     def replace_origin(self, origin: str, units: Iterable[TMUnit]) -> int:
         """Make the units of one origin exactly these (the catalogs are their truth)."""
-        rows = [
-            (u.src, u.tgt, text_hash(u.source), u.source, u.target, origin, u.engine, len(u.source))
-            for u in units
-            if u.source.strip() and u.target.strip()
-        ]
+        rows = _rows(units, origin)
         with self._lock, self._db:
+            dropped = self._db.execute("SELECT DISTINCT src, tgt FROM units WHERE origin = ?", (origin,)).fetchall()
             self._db.execute("DELETE FROM units WHERE origin = ?", (origin,))
-            self._db.executemany("INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self._index.clear()
+            self._db.executemany(_INSERT, rows)
+        self._forget({(str(src), str(tgt)) for src, tgt in dropped} | {(row[0], row[1]) for row in rows})
         return len(rows)
+
+    def _forget(self, pairs: set[tuple[str, str]]) -> None:
+        """Drop the fuzzy indexes of the language pairs whose units changed."""
+        for pair in pairs:
+            self._index.pop(pair, None)
 
     # --- reading ----------------------------------------------------------------
 
@@ -210,28 +212,42 @@ class Memory:
         return Match(unit, float(score)) if unit is not None else None
 
 
+_INSERT = "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_Row = tuple[str, str, str, str, str, str, str, int]
+
+
+def _rows(units: Iterable[TMUnit], origin: str | None = None) -> list[_Row]:
+    """The table rows of the units worth keeping (both texts non-blank), under `origin` if given."""
+    return [
+        (u.src, u.tgt, text_hash(u.source), u.source, u.target, origin or u.origin, u.engine, len(u.source))
+        for u in units
+        if u.source.strip() and u.target.strip()
+    ]
+
+
 # --- reviewed translations from the catalogs ----------------------------------
 
 
-def reviewed_units(config: Config) -> list[TMUnit]:
+def reviewed_units(config: Config, repo: Repository | None = None) -> list[TMUnit]:
     """Every finished translation in the repository's catalogs, in every direction between its languages.
 
     A catalog pairs the original's unit (msgid) with its translation; two
     translations of the same unit pair up with each other too, so a be>en
     draft can come from the be and en catalogs of a Russian original.
+    `repo` is a scan the caller already made; without it the repository is scanned.
     """
-    from trilingual.cache import Cache
-    from trilingual.repository import scan
+    if repo is None:
+        from trilingual.cache import Cache
+        from trilingual.repository import scan
 
-    repo = scan(config, Cache(config.root))
+        repo = scan(config, Cache(config.root))
     out: list[TMUnit] = []
     for briefing in repo.briefings.values():
         by_unit: dict[tuple[str | None, str], dict[str, str]] = {}
         for lang in briefing.translations:
             path = config.catalog_path(lang, briefing.slug)
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
+            data = read_file(path)
+            if data is None:
                 continue
             for entry in read_catalog(data, path, lang).active:
                 if entry.translated:
@@ -245,8 +261,8 @@ def reviewed_units(config: Config) -> list[TMUnit]:
     return out
 
 
-def refresh(memory: Memory, config: Config) -> int:
-    return memory.replace_origin("reviewed", reviewed_units(config))
+def refresh(memory: Memory, config: Config, repo: Repository | None = None) -> int:
+    return memory.replace_origin("reviewed", reviewed_units(config, repo))
 
 
 # --- TMX 1.4 ------------------------------------------------------------------

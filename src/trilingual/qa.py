@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import polib
 from babel.dates import get_month_names
 from markdown_it import MarkdownIt
 
 from trilingual.cache import Cache
-from trilingual.catalogs import WRAP_WIDTH, Entry, read_catalog
+from trilingual.catalogs import Entry, read_catalog
 from trilingual.config import Config
-from trilingual.files import decode, read_file
+from trilingual.files import read_file
 from trilingual.glossary import Glossary, load_glossary, occurs
+from trilingual.inline import URL
 from trilingual.repository import Selection, iter_translations, scan
 
 ERROR = "error"
@@ -36,7 +36,6 @@ ALL_FLAG = FLAG_PREFIX + "qa"
 FOREIGN_LETTERS = {"be": "иИщЩъЪ", "ru": "ўЎіІ"}
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_URL = re.compile(r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"»”]")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _CODE = re.compile(r"`+[^`]*`+")
 # A number as written in any of the three languages: 1200, 1 200, 1,200, 1.200, 9,3, 9.3.
@@ -105,7 +104,7 @@ def inline_markup(text: str) -> Counter[str]:
             elif token.type == "html_inline":
                 found[f"HTML {token.content}"] += 1
             elif token.type == "text":
-                for url in _URL.findall(token.content):
+                for url in URL.findall(token.content):
                     found[f"URL {url}"] += 1
     return found
 
@@ -123,8 +122,12 @@ def check_markup(pair: Pair, glossary: Glossary) -> Iterator[str]:
 
 def numbers(text: str) -> Counter[str]:
     """Numbers by their digits: 1 000, 1,000 and 1.000 are one number, as are 9,3 and 9.3."""
-    text = _CODE.sub(" ", _LINK_TARGET.sub("]", _URL.sub(" ", text)))
-    return Counter(re.sub(r"\D", "", m.group(0)) for m in _NUMBER.finditer(text))
+    return Counter(re.sub(r"\D", "", m.group(0)) for m in _NUMBER.finditer(_without_markup(text)))
+
+
+def _without_markup(text: str) -> str:
+    """The text without URLs, link targets and code spans, whose digits and letters are not prose."""
+    return _CODE.sub(" ", _LINK_TARGET.sub("]", URL.sub(" ", text)))
 
 
 def check_numbers(pair: Pair, glossary: Glossary) -> Iterator[str]:
@@ -200,8 +203,7 @@ def check_untranslated(pair: Pair, glossary: Glossary) -> Iterator[str]:
 
 
 def _letters(text: str) -> list[str]:
-    text = _CODE.sub(" ", _LINK_TARGET.sub("]", _URL.sub(" ", text)))
-    return [ch for ch in text if ch.isalpha()]
+    return [ch for ch in _without_markup(text) if ch.isalpha()]
 
 
 def check_alphabet(pair: Pair, glossary: Glossary) -> Iterator[str]:
@@ -249,11 +251,6 @@ def check_entry(entry: Entry, source_lang: str, lang: str, glossary: Glossary) -
             yield name, level, message
 
 
-def _entry_lines(text: str) -> dict[tuple[str | None, str], int]:
-    po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    return {(e.msgctxt, e.msgid): e.linenum or 1 for e in po if not e.obsolete}
-
-
 def run_checks(config: Config, sel: Selection) -> QaReport:
     repo = scan(config, Cache(config.root))
     glossary = load_glossary(config)
@@ -267,7 +264,6 @@ def run_checks(config: Config, sel: Selection) -> QaReport:
         if data is None:
             continue
         catalog = read_catalog(data, path, lang)
-        lines = _entry_lines(decode(data, path))
         rel = config.relative(path)
         for entry in catalog.active:
             # A stale entry translates an older source; `status` and `diff` report it as such.
@@ -275,5 +271,5 @@ def run_checks(config: Config, sel: Selection) -> QaReport:
                 continue
             checked += 1
             for name, level, message in check_entry(entry, briefing.original, lang, glossary):
-                problems.append(Problem(rel, lines.get(entry.key, 1), name, level, message, briefing.slug, lang))
+                problems.append(Problem(rel, entry.line or 1, name, level, message, briefing.slug, lang))
     return QaReport(checked, tuple(problems))

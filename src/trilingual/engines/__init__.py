@@ -41,6 +41,11 @@ REGISTRY: dict[str, str] = {
 Pair = tuple[str, str]
 Progress = Callable[[int], None]  # called with the number of texts just finished
 
+# How the notes an engine adds to a draft begin: `draft` replaces its own earlier notes by these.
+TM_NOTE = "translation memory:"
+UNKNOWN_WORDS_NOTE = "apertium did not know:"
+OWN_NOTES = (TM_NOTE, UNKNOWN_WORDS_NOTE)
+
 
 class EngineFailure(Exception):
     """One request failed. `retryable`: worth another try; `retry_after`: the server said when."""
@@ -129,6 +134,7 @@ class Engine:
     rate: ClassVar[float | None] = None  # requests per second; None: no limit
     retries: ClassVar[int] = 4
     key_env: ClassVar[str | None] = None  # default name of the environment variable holding the key
+    languages: ClassVar[tuple[str, ...]] = ()  # served in every direction between them ("languages" overrides)
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         self.settings = dict(settings)
@@ -153,7 +159,8 @@ class Engine:
 
     def pairs(self) -> list[Pair]:
         """The pairs served; may ask a server, so call it only when needed."""
-        return []
+        langs = [str(x) for x in self._setting("languages", self.languages)]
+        return [(a, b) for a in langs for b in langs if a != b]
 
     def readiness(self) -> Readiness:
         return Readiness(True, "ready")
@@ -332,7 +339,10 @@ def create(name: str, settings: Mapping[str, Any], env: Mapping[str, str], **ext
 
 
 __all__ = [
+    "OWN_NOTES",
     "REGISTRY",
+    "TM_NOTE",
+    "UNKNOWN_WORDS_NOTE",
     "AuthFailure",
     "Engine",
     "EngineFailure",

@@ -24,12 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from trilingual.engines import Engine, EngineFailure, Pair, Readiness, Translation
+from trilingual.engines import UNKNOWN_WORDS_NOTE, Engine, EngineFailure, Pair, Readiness, Translation
+from trilingual.inline import PLACEHOLDER
 
 CODES = {"be": "bel", "ru": "rus", "en": "eng", "uk": "ukr"}
 # Placeholders, and the characters Apertium uses as marks, travel as superblanks:
 # then every mark in the output is Apertium's own.
-_PLACEHOLDER = re.compile(r"⟦\d+⟧|[*#@]")
+_PLACEHOLDER = re.compile(PLACEHOLDER.pattern + r"|[*#@]")
 _SPECIAL = re.compile(r"([\\\[\]^$@/<>{}*#~])")
 _SEPARATOR = re.compile(r"\.?\[\]\[<u(\d+)/>\]")
 _WORD = re.compile(r"\w[\w'’ʼ-]*")
@@ -179,7 +180,7 @@ class ApertiumEngine(Engine):
         raise EngineFailure(f"apertium {mode.stem} returned nothing: {problem}")
 
     def _translation(self, text: str, unknown: list[str]) -> Translation:
-        notes = (f"apertium did not know: {', '.join(unknown)}",) if unknown else ()
+        notes = (f"{UNKNOWN_WORDS_NOTE} {', '.join(unknown)}",) if unknown else ()
         return Translation(text, notes)
 
     def _pipeline(self, stages: list[list[str]], stream: str) -> tuple[str | None, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trilingual.engines import Engine, Pair, Readiness, Translation
+from trilingual.engines import Engine, Readiness, Translation
 
 
 class FakeEngine(Engine):
@@ -16,10 +16,7 @@ class FakeEngine(Engine):
     third_party = False
     batch_size = 50
     workers = 1
-
-    def pairs(self) -> list[Pair]:
-        langs = [str(x) for x in self._setting("languages", ["be", "ru", "en"])]
-        return [(a, b) for a in langs for b in langs if a != b]
+    languages = ("be", "ru", "en")
 
     def readiness(self) -> Readiness:
         return Readiness(True, "built in (for tests and demonstrations)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trilingual.engines import Engine, EngineFailure, Pair, Readiness, Translation
+from trilingual.engines import TM_NOTE, Engine, EngineFailure, Pair, Readiness, Translation
 from trilingual.memory import Memory
 
 DEFAULT_THRESHOLD = 75.0
@@ -41,7 +41,7 @@ class MemoryEngine(Engine):
         unit = match.unit
         made = f" of a draft by {unit.engine}" if unit.origin == "machine" and unit.engine else ""
         what = "exact match" if match.score >= 100 else f"{match.score:.0f}% match"
-        return Translation(unit.target, (f"translation memory: {what}{made} ({unit.origin})",))
+        return Translation(unit.target, (f"{TM_NOTE} {what}{made} ({unit.origin})",))
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         out = []

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from trilingual.engines import AuthFailure, Engine, EngineFailure, Pair, Readiness, Translation, scrub, with_deadline
+from trilingual.engines import AuthFailure, Engine, EngineFailure, Readiness, Translation, scrub, with_deadline
 
 
 class ProviderEngine(Engine, abc.ABC):
@@ -23,10 +23,6 @@ class ProviderEngine(Engine, abc.ABC):
     needs_key: ClassVar[bool] = True
     batch_size = 1
     workers = 8
-
-    def pairs(self) -> list[Pair]:
-        langs = [str(x) for x in self._setting("languages", self.languages)]
-        return [(a, b) for a in langs for b in langs if a != b]
 
     def readiness(self) -> Readiness:
         try:
