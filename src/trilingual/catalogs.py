@@ -235,7 +235,6 @@ def similarity(a: str, b: str) -> float:
 @dataclass(frozen=True)
 class MergeResult:
     entries: tuple[Entry, ...]  # active entries in document order, then obsolete ones
-    matched: tuple[Entry | None, ...]  # per unit: the old entry it was paired with
 
 
 def merge(old: Iterable[Entry], units: Sequence[Unit], reference: str) -> MergeResult:
@@ -327,7 +326,7 @@ def merge(old: Iterable[Entry], units: Sequence[Unit], reference: str) -> MergeR
 
     gone = [e for e in obsolete if id(e) not in used]
     gone += [replace(e, obsolete=True, references=()) for e in active if id(e) not in used and e.msgstr]
-    return MergeResult(tuple(merged) + tuple(gone), tuple(pairs))
+    return MergeResult(tuple(merged) + tuple(gone))
 
 
 def _pair_best(

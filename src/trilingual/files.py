@@ -186,6 +186,7 @@ class Transaction:
 
     def __init__(self) -> None:
         self._staged: list[tuple[str, Path]] = []
+        self._removed: list[Path] = []
 
     def stage(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,17 +201,23 @@ class Transaction:
             raise
         self._staged.append((tmp, path))
 
+    def remove(self, path: Path) -> None:
+        """Delete a file when the staged files are put in place (after them, so a crash leaves it)."""
+        self._removed.append(path)
+
     def commit(self) -> None:
         flush_to_disk([tmp for tmp, _ in self._staged])
         for tmp, target in self._staged:
             os.replace(tmp, target)
-        self._staged = []
+        for path in self._removed:
+            path.unlink(missing_ok=True)
+        self._staged, self._removed = [], []
 
     def abort(self) -> None:
         for tmp, _ in self._staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-        self._staged = []
+        self._staged, self._removed = [], []
 
     def __enter__(self) -> Transaction:
         return self

@@ -28,7 +28,7 @@ from trilingual.errors import InputError, UsageError
 from trilingual.files import read_file, replace_folder, repository_lock, write_if_changed
 from trilingual.repository import Briefing, Repository, Selection, field_line, front_matter_of, scan
 from trilingual.sitecatalog import Untranslated
-from trilingual.status import FINISHED, State, TranslationStatus, collect
+from trilingual.status import FINISHED, State, TranslationStatus, collect, comma_list
 
 ALLOWABLE = ("missing", "partial", "stale", "draft")
 MANIFEST = "manifest.json"
@@ -83,15 +83,10 @@ def check_edition(edition: str) -> str:
 
 
 def parse_allow(values: Iterable[str]) -> frozenset[str]:
-    allowed = set()
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if part not in ALLOWABLE:
-                raise UsageError(f"--allow takes {', '.join(ALLOWABLE)}; not {part!r}")
-            allowed.add(part)
+    allowed = comma_list(values)
+    for part in allowed:
+        if part not in ALLOWABLE:
+            raise UsageError(f"--allow takes {', '.join(ALLOWABLE)}; not {part!r}")
     return frozenset(allowed)
 
 

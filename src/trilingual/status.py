@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -245,14 +245,18 @@ def source_status(briefing: Briefing, config: Config, cache: Cache) -> Translati
     )
 
 
+def comma_list(values: Iterable[str]) -> list[str]:
+    """The items of repeatable, comma-separated options (--state a,b --state c); empty items are skipped."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
 def parse_states(values: list[str]) -> tuple[str, ...]:
     states = []
-    for value in values:
-        for part in value.split(","):
-            try:
-                states.append(State(part.strip()).value)
-            except ValueError:
-                raise UsageError(f"unknown state {part!r} (one of: {', '.join(s.value for s in State)})") from None
+    for part in comma_list(values):
+        try:
+            states.append(State(part).value)
+        except ValueError:
+            raise UsageError(f"unknown state {part!r} (one of: {', '.join(s.value for s in State)})") from None
     return tuple(states)
 
 

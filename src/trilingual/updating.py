@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 
 # Given a translation's plan, the catalog it should have instead (None: leave it).
 Transform = Callable[[Briefing, str, "Plan"], "Catalog | None"]
-# Files to write along with the plans (or an exception to refuse them all).
-Finish = Callable[[], Iterable[tuple[Path, bytes]]]
+# Files to write along with the plans, None for a file to delete (or an exception to refuse them all).
+Finish = Callable[[], Iterable[tuple[Path, bytes | None]]]
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,14 @@ def run(
                 after.append((outcome.key, outcome.row, outcome.conflicts))
                 if outcome.info is not None:
                     infos.append(outcome.info)
-            for path, data in finish() if finish is not None else ():
+            for path, extra in finish() if finish is not None else ():
+                if extra is None:
+                    if not dry_run:
+                        tx.remove(path)
+                    continue
                 written.append(config.relative(path))
                 if not dry_run:
-                    tx.stage(path, data)
+                    tx.stage(path, extra)
             tx.commit()
         # What was just written is, by construction, what a second run would plan again.
         for key, row, found in after:

@@ -178,7 +178,7 @@ def push(config: Config, paths: list[Path], dry_run: bool = False) -> PushReport
     outcomes: list[Outcome] = []
     conflicts: list[PushConflict] = []
     problems: list[InputError] = []
-    conflict_files: dict[Path, bytes | None] = {}
+    conflict_files: dict[Path, tuple[bytes | None, bytes | None]] = {}  # path -> (as read, as it should be)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
     def transform(briefing: Briefing, lang: str, p: Plan) -> Catalog | None:
@@ -234,21 +234,16 @@ def push(config: Config, paths: list[Path], dry_run: bool = False) -> PushReport
         # A conflict is resolved once the catalog holds its text (pushed, or edited in by hand).
         current = {e.key: e.msgstr for e in entries if not e.obsolete}
         still = [w for w in waiting if current.get(w.key) != w.target]
-        conflict_files[cpath] = (
-            render_conflicts(config, briefing, lang, still) if still else (b"" if old_bytes is not None else None)
-        )
+        conflict_files[cpath] = (old_bytes, render_conflicts(config, briefing, lang, still) if still else None)
         if not changed:
             return None
         return Catalog(p.catalog.header, tuple(entries), p.catalog.header_comment)
 
-    def finish() -> list[tuple[Path, bytes]]:
+    def finish() -> list[tuple[Path, bytes | None]]:
         if problems:
             raise PushRejected(problems)
-        out = []
-        for cpath, data in conflict_files.items():
-            if data and data != read_file(cpath):
-                out.append((cpath, data))
-        return out
+        # Changed conflict files are written with the catalogs; emptied ones are deleted with them.
+        return [(cpath, new) for cpath, (old, new) in conflict_files.items() if new != old]
 
     # Translations where the translator touched nothing need no plan at all.
     for key in [k for k, pushed in by_translation.items() if not any(u.touched for _, d in pushed for u in d.units)]:
@@ -260,12 +255,10 @@ def push(config: Config, paths: list[Path], dry_run: bool = False) -> PushReport
     langs = tuple(sorted({lang for _, lang in by_translation}))
     report = run(config, Selection(slugs, langs), transform, dry_run=dry_run, finish=finish, cache=cache)
     if not dry_run:
-        # Emptied conflict files go once the catalogs are in place; a crash before leaves an empty file.
-        for cpath, data in conflict_files.items():
-            if data == b"" and cpath.exists():
-                cpath.unlink()
+        for cpath, (_, new) in conflict_files.items():
+            if new is None:
                 with contextlib.suppress(OSError):
-                    cpath.parent.rmdir()  # only when no other conflict file is left
+                    cpath.parent.rmdir()  # the conflicts folder, once no conflict file is left in it
     return PushReport(tuple(outcomes), tuple(conflicts), report.written, dry_run)
 
 
