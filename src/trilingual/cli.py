@@ -205,7 +205,6 @@ def update(slugs: Slugs = None, lang: Langs = None, edition: Edition = None, as_
     with reporting():
         config = _config()
         report = do_update(config, _selection(slugs, lang, edition))
-        report = _update_site_catalog(config, report, tuple(lang or ()))
     if as_json:
         emit_json(
             {
@@ -236,20 +235,6 @@ def update(slugs: Slugs = None, lang: Langs = None, edition: Edition = None, as_
 def _short(text: str, width: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _update_site_catalog(config: Any, report: Any, langs: tuple[str, ...]) -> Any:
-    """A repository with a site catalog (locale/site.pot) has it kept current by every update."""
-    import dataclasses
-
-    from trilingual.config import SITE_POT
-
-    if not (config.root / SITE_POT).is_file():
-        return report
-    from trilingual.sitecatalog import refresh
-
-    written = refresh(config, langs)
-    return dataclasses.replace(report, written=report.written + written) if written else report
 
 
 # --- status / check ----------------------------------------------------------

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from trilingual.batch import run_jobs
 from trilingual.cache import Cache
-from trilingual.config import Config
-from trilingual.files import Transaction, repository_lock
+from trilingual.config import SITE_POT, Config
+from trilingual.files import Transaction, read_file, repository_lock
 from trilingual.repository import (
     Briefing,
     FileRef,
@@ -210,4 +210,14 @@ def _first(a: bytes | None, b: bytes | None) -> bytes | None:
 
 
 def update(config: Config, sel: Selection) -> UpdateReport:
-    return run(config, sel)
+    """`trilingual update`. A repository with a site catalog (locale/site.pot) has it
+    kept current too, in the same locked, all-or-nothing run."""
+    if not (config.root / SITE_POT).is_file():
+        return run(config, sel)
+
+    def site_catalog() -> list[tuple[Path, bytes | None]]:
+        from trilingual.sitecatalog import planned
+
+        return [(path, data) for path, data in planned(config, sel.langs) if read_file(path) != data]
+
+    return run(config, sel, finish=site_catalog)
