@@ -227,8 +227,7 @@ class Drafter:
             for text in texts:
                 reasons[text].append(f"{name} does not serve {src}>{tgt}")
             return {}
-        texts_count, chars = self.sent.get(name, (0, 0))
-        self.sent[name] = (texts_count + len(texts), chars + sum(len(t) for t in texts))
+        self._count_sent(name, texts)
         if self.dry_run:
             self.reached.update(texts)
             return {}
@@ -255,6 +254,10 @@ class Drafter:
         self.memory.add(machine)
         return got
 
+    def _count_sent(self, engine: str, texts: list[str]) -> None:
+        count, chars = self.sent.get(engine, (0, 0))
+        self.sent[engine] = (count + len(texts), chars + sum(len(t) for t in texts))
+
     def _pivot(
         self, texts: list[str], src: str, tgt: str, step: Step, reasons: dict[str, list[str]]
     ) -> dict[str, Draft]:
@@ -268,10 +271,9 @@ class Drafter:
             if isinstance(d, str):
                 reasons[text].append(f"{src}>{via}: {d}")
         if self.dry_run:
-            # The second leg would get the pivot texts; their length is about the original's.
-            unsent = [t for t in texts if t not in middle or leg1[t]]
-            count, chars = self.sent.get(step.engine, (0, 0))
-            self.sent[step.engine] = (count + len(unsent), chars + sum(len(t) for t in unsent))
+            # A dry first leg drafts nothing; the second would get every pivot text,
+            # of about the original's length.
+            self._count_sent(step.engine, texts)
             return {}
         leg2 = self._along(list(dict.fromkeys(d.text for d in middle.values())), via, tgt, (Step(step.engine),), False)
         got: dict[str, Draft] = {}
